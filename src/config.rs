@@ -1,0 +1,387 @@
+//! Site settings: `gazette.yaml` at the site root, every key optional.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::content::front_matter::key_positions;
+use crate::content::slug;
+use crate::error::{Diagnostic, did_you_mean};
+use crate::yaml;
+
+/// The file name of the site settings.
+pub const CONFIG_FILE: &str = "gazette.yaml";
+
+/// One 栏目 of the gazette.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// The name as printed, e.g. 文件发布.
+    pub name: String,
+    /// The URL slug, e.g. `documents`.
+    pub slug: String,
+}
+
+/// An issuer override.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerSettings {
+    /// The URL slug.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Other names that mean this issuer (e.g. 市政府); documents may use them.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    sections: Option<Vec<Section>>,
+    #[serde(default)]
+    series: BTreeMap<String, String>,
+    #[serde(default)]
+    issuers: BTreeMap<String, IssuerSettings>,
+    #[serde(default)]
+    paginate: Option<usize>,
+    #[serde(default)]
+    raw_html: bool,
+}
+
+const CONFIG_FIELDS: &[&str] = &[
+    "title", "language", "base_url", "theme", "sections", "series", "issuers", "paginate",
+    "raw_html",
+];
+
+/// Validated site settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The gazette's name.
+    pub title: String,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Absolute URL of the published site, ending in `/`; `None` makes every link relative.
+    pub base_url: Option<String>,
+    /// Folder name under `themes/`.
+    pub theme: String,
+    /// The 栏目 in printed order.
+    pub sections: Vec<Section>,
+    /// 机关代字 → slug overrides.
+    pub series: BTreeMap<String, String>,
+    /// Issuer name → overrides.
+    pub issuers: BTreeMap<String, IssuerSettings>,
+    /// Entries per index page.
+    pub paginate: usize,
+    /// Whether raw HTML in documents is passed through (off: it is shown as text).
+    pub raw_html: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let sections = [
+            ("图片新闻", "photos"),
+            ("文件发布", "documents"),
+            ("机构人事", "personnel"),
+            ("政务简讯", "briefs"),
+            ("政府记事", "chronicle"),
+            ("发文目录", "document-list"),
+            ("统计资料", "statistics"),
+        ];
+        Config {
+            title: "温州市人民政府公报".to_string(),
+            language: "zh-CN".to_string(),
+            base_url: None,
+            theme: "default".to_string(),
+            sections: sections
+                .iter()
+                .map(|(name, slug)| Section {
+                    name: name.to_string(),
+                    slug: slug.to_string(),
+                })
+                .collect(),
+            series: BTreeMap::new(),
+            issuers: BTreeMap::new(),
+            paginate: 50,
+            raw_html: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `gazette.yaml` from `root` (defaults when it is absent). `base_url` from the
+    /// command line wins over the file.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let mut config = match std::fs::read(&path) {
+            Ok(bytes) => Config::parse(&bytes)?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(err) => {
+                return Err(vec![Diagnostic::error(
+                    CONFIG_FILE,
+                    1,
+                    1,
+                    "unreadable-file",
+                    format!("cannot read the site settings: {err}"),
+                )]);
+            }
+        };
+        if let Some(url) = base_url {
+            config.base_url = normalise_base_url(url).map_err(|message| {
+                vec![Diagnostic::error(
+                    "--base-url",
+                    1,
+                    1,
+                    "bad-base-url",
+                    message,
+                )]
+            })?;
+        }
+        Ok(config)
+    }
+
+    /// Parses the contents of `gazette.yaml`.
+    pub fn parse(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
+        let err = |line, column, code, message: String| {
+            Diagnostic::error(CONFIG_FILE, line, column, code, message)
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let (line, column) = crate::content::front_matter::line_col(
+                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                e.valid_up_to(),
+            );
+            vec![
+                err(
+                    line,
+                    column,
+                    "not-utf8",
+                    "the site settings are not valid UTF-8".into(),
+                )
+                .with_hint("save the file as UTF-8"),
+            ]
+        })?;
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .replace("\r\n", "\n");
+        let raw: RawConfig = if text.trim().is_empty() {
+            yaml::from_str("{}").expect("empty mapping")
+        } else {
+            yaml::from_str(&text).map_err(|e| {
+                vec![crate::content::yaml_diagnostic(
+                    CONFIG_FILE,
+                    &e,
+                    0,
+                    CONFIG_FIELDS,
+                )]
+            })?
+        };
+        let keys = key_positions(&text, 1);
+        let at = |key: &str| keys.get(key).copied().unwrap_or((1, 1));
+        let mut problems = Vec::new();
+        let mut config = Config::default();
+        if let Some(title) = raw.title {
+            config.title = title;
+        }
+        if let Some(language) = raw.language {
+            config.language = language;
+        }
+        if let Some(theme) = raw.theme {
+            if !is_plain_name(&theme) {
+                let (l, c) = at("theme");
+                problems.push(
+                    err(
+                        l,
+                        c,
+                        "bad-theme",
+                        format!("theme `{theme}` is not a plain folder name"),
+                    )
+                    .with_hint("name a folder directly under themes/, e.g. `default`"),
+                );
+            }
+            config.theme = theme;
+        }
+        if let Some(url) = raw.base_url {
+            match normalise_base_url(&url) {
+                Ok(url) => config.base_url = url,
+                Err(message) => {
+                    let (l, c) = at("base_url");
+                    problems.push(err(l, c, "bad-base-url", message));
+                }
+            }
+        }
+        if let Some(sections) = raw.sections {
+            let (l, c) = at("sections");
+            if sections.is_empty() {
+                problems.push(
+                    err(l, c, "bad-section", "`sections` is empty".into()).with_hint(
+                        "list the 栏目 in printed order, each `{name: 文件发布, slug: documents}`",
+                    ),
+                );
+            }
+            let mut seen_names = BTreeMap::new();
+            let mut seen_slugs = BTreeMap::new();
+            for s in &sections {
+                if !slug::is_valid(&s.slug) {
+                    problems.push(err(l, c, "bad-slug", format!("section slug `{}` is not a valid slug", s.slug))
+                        .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `documents`"));
+                }
+                if let Some(prev) = seen_names.insert(s.name.clone(), s.slug.clone()) {
+                    problems.push(err(
+                        l,
+                        c,
+                        "duplicate-section",
+                        format!(
+                            "section `{}` is listed twice (slugs `{prev}` and `{}`)",
+                            s.name, s.slug
+                        ),
+                    ));
+                }
+                if let Some(prev) = seen_slugs.insert(s.slug.clone(), s.name.clone()) {
+                    problems.push(
+                        err(
+                            l,
+                            c,
+                            "slug-collision",
+                            format!(
+                                "sections `{prev}` and `{}` both have slug `{}`",
+                                s.name, s.slug
+                            ),
+                        )
+                        .with_hint("give each section its own slug"),
+                    );
+                }
+            }
+            config.sections = sections;
+        }
+        for (series, slug_value) in &raw.series {
+            if !slug::is_valid(slug_value) {
+                let (l, c) = at("series");
+                problems.push(
+                    err(
+                        l,
+                        c,
+                        "bad-slug",
+                        format!("series slug `{slug_value}` for `{series}` is not a valid slug"),
+                    )
+                    .with_hint(
+                        "use lowercase ASCII letters, digits and single hyphens, e.g. `wzf`",
+                    ),
+                );
+            }
+        }
+        for (name, issuer) in &raw.issuers {
+            if let Some(slug_value) = &issuer.slug
+                && !slug::is_valid(slug_value)
+            {
+                let (l, c) = at("issuers");
+                problems.push(err(l, c, "bad-slug", format!("issuer slug `{slug_value}` for `{name}` is not a valid slug"))
+                    .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `wenzhou-shi-shangwuju`"));
+            }
+        }
+        config.series = raw.series;
+        config.issuers = raw.issuers;
+        if let Some(n) = raw.paginate {
+            if n == 0 {
+                let (l, c) = at("paginate");
+                problems.push(err(
+                    l,
+                    c,
+                    "bad-paginate",
+                    "`paginate` must be at least 1".into(),
+                ));
+            } else {
+                config.paginate = n;
+            }
+        }
+        config.raw_html = raw.raw_html;
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Looks up a section by name.
+    pub fn section_index(&self, name: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.name == name)
+    }
+
+    /// Suggests a section name for a typo.
+    pub fn suggest_section(&self, name: &str) -> Option<&str> {
+        did_you_mean(name, self.sections.iter().map(|s| s.name.as_str()))
+    }
+}
+
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+}
+
+/// `https://example.org/gazette` → `Some("https://example.org/gazette/")`; empty → `None`.
+fn normalise_base_url(url: &str) -> Result<Option<String>, String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!("base_url `{url}` is not an absolute URL of a site"));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(Some(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = Config::parse(b"").unwrap();
+        assert_eq!(c.title, "温州市人民政府公报");
+        assert_eq!(c.sections.len(), 7);
+        assert_eq!(c.paginate, 50);
+        assert_eq!(c.base_url, None);
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let c = Config::parse(b"base_url: https://example.org/gazette\n").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://example.org/gazette/"));
+        assert!(Config::parse(b"base_url: example.org\n").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_hint() {
+        let errs = Config::parse(b"title: x\nthme: default\n").unwrap_err();
+        assert_eq!(errs[0].line, 2);
+        assert!(errs[0].message.contains("thme"), "{}", errs[0].message);
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn rejects_escaping_slugs_and_themes() {
+        assert!(Config::parse("series: {温政发: ../x}\n".as_bytes()).is_err());
+        assert!(Config::parse(b"theme: ../evil\n").is_err());
+        assert!(Config::parse(b"issuers: {a: {slug: 'a/b'}}\n").is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! Splitting a Markdown file into its YAML front matter and its body.
+//!
+//! A file starts with a line `---`, then YAML, then a line `---` (or `...`), then Markdown.
+//! Positions are kept so every later message can name the line of the file, not the line
+//! of the YAML block.
+
+use std::collections::BTreeMap;
+
+/// A file split into front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text between the fences (may be empty).
+    pub yaml: &'a str,
+    /// 1-based line of the file on which the YAML text starts.
+    pub yaml_line: usize,
+    /// The Markdown body after the closing fence.
+    pub body: &'a str,
+    /// 1-based line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Why a file has no usable front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not start with `---`.
+    Missing,
+    /// The opening `---` is never closed.
+    Unterminated,
+}
+
+fn is_fence(line: &str, closing: bool) -> bool {
+    let line = line.trim_end_matches([' ', '\t']);
+    line == "---" || (closing && line == "...")
+}
+
+/// Splits `text` (already free of a BOM and of `\r\n` line ends).
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end], false) {
+        return Err(SplitError::Missing);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if is_fence(&text[offset..end], true) {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset = end + 1;
+        line_no += 1;
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// Where each top-level key of a block mapping stands: key → (line of the file, column of
+/// its value, counted in characters). Used to point messages about a field's value at the
+/// field, since the YAML parser only positions syntax and type errors.
+pub fn key_positions(yaml: &str, first_line: usize) -> BTreeMap<String, (usize, usize)> {
+    let mut keys = BTreeMap::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+        let rest = &line[colon + 1..];
+        let value_offset = colon + 1 + (rest.len() - rest.trim_start().len());
+        let column = line[..value_offset].chars().count() + 1;
+        keys.entry(key.to_string())
+            .or_insert((first_line + i, column));
+    }
+    keys
+}
+
+/// Converts a byte offset in `text` into a 1-based (line, column), the column in characters.
+pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let byte = byte.min(text.len());
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_positions() {
+        let s = split("---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(s.yaml, "title: a\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!((s.yaml_line, s.body_line), (2, 4));
+    }
+
+    #[test]
+    fn empty_front_matter_and_no_body() {
+        let s = split("---\n---").unwrap();
+        assert_eq!((s.yaml, s.body), ("", ""));
+    }
+
+    #[test]
+    fn missing_and_unterminated() {
+        assert_eq!(split("title: a\n"), Err(SplitError::Missing));
+        assert_eq!(split(""), Err(SplitError::Missing));
+        assert_eq!(split("---\ntitle: a\n"), Err(SplitError::Unterminated));
+    }
+
+    #[test]
+    fn keys_point_at_values() {
+        let keys = key_positions("title: 通知\n# c\n  nested: 1\ndate:   2019-12-09\n", 2);
+        assert_eq!(keys["title"], (2, 8));
+        assert_eq!(keys["date"], (5, 9));
+        assert!(!keys.contains_key("nested"));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("温州\n市政府", 10), (2, 2));
+    }
+}

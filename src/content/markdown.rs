@@ -1,0 +1,402 @@
+//! Markdown to HTML, made safe and right for Chinese text.
+//!
+//! - Tables, footnotes and strikethrough are on.
+//! - Raw HTML is shown as text unless the site opts in (`raw_html: true`): a gazette archive
+//!   carries no scripts.
+//! - Links are checked: `javascript:` and other schemes outside http(s), mailto and tel are
+//!   removed (the link text stays); site paths (`/documents/wzf/2019/16/`), other files of the
+//!   issue (`wzf-2019-16.md`, `gazette.pdf`) and 文号 links (`wenhao:温政发〔2019〕16号`) are
+//!   resolved to real pages, and a target that does not exist is an error naming the line.
+//! - A line break inside a paragraph next to a Chinese character joins the lines without a
+//!   space, as the printed text reads.
+//! - A signature block (落款) — a paragraph of short unpunctuated lines ending in a date such as
+//!   `2019年12月27日` — keeps its line breaks and is marked `class="signature"` so themes can
+//!   set it right-aligned, as printed.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::content::front_matter::line_col;
+use crate::error::Diagnostic;
+
+/// Resolves link targets found in a document to hrefs usable from the page being rendered.
+pub trait LinkResolver {
+    /// A site path (`documents/wzf/2019/16/`, no leading `/`) → href, if such a page or file exists.
+    fn site_path(&self, path: &str) -> Option<String>;
+    /// A path relative to the document's issue folder (`wzf-2019-16.md`, `gazette.pdf`) → href.
+    fn issue_relative(&self, path: &str) -> Option<String>;
+    /// A 文号 → href of the document that bears it.
+    fn doc_number(&self, number: &str) -> Option<String>;
+}
+
+/// A resolver that knows no pages: every internal link is reported as unresolved.
+pub struct NoLinks;
+
+impl LinkResolver for NoLinks {
+    fn site_path(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn issue_relative(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn doc_number(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Where the Markdown comes from, for messages.
+pub struct Source<'a> {
+    /// The file, relative to the site root.
+    pub path: &'a str,
+    /// The line of the file on which the Markdown starts.
+    pub first_line: usize,
+    /// Whether raw HTML passes through.
+    pub raw_html: bool,
+}
+
+/// Renders `markdown` to HTML; problems found on the way (unresolved or unsafe links) are
+/// appended to `problems`.
+pub fn render(
+    markdown: &str,
+    source: &Source<'_>,
+    links: &dyn LinkResolver,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .collect();
+    let locate = |range: &Range<usize>| {
+        let (line, column) = line_col(markdown, range.start);
+        (line + source.first_line - 1, column)
+    };
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    // For each open link or image: whether it was kept.
+    let mut link_kept: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                if let Some((lines, end)) = signature_block(&events, i) {
+                    out.push(Event::Html(CowStr::from("<p class=\"signature\">")));
+                    for (n, line) in lines.into_iter().enumerate() {
+                        if n > 0 {
+                            out.push(Event::Html(CowStr::from("<br>\n")));
+                        }
+                        out.push(Event::Text(CowStr::from(line)));
+                    }
+                    out.push(Event::Html(CowStr::from("</p>\n")));
+                    i = end + 1;
+                    continue;
+                }
+                out.push(event.clone());
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !source.raw_html => {
+                out.push(Event::Text(html.clone()));
+            }
+            Event::SoftBreak => {
+                let before = events[..i].iter().rev().find_map(|(e, _)| last_char(e));
+                let after = events[i + 1..].iter().find_map(|(e, _)| first_char(e));
+                let joins_cjk = before.is_some_and(is_cjk) || after.is_some_and(is_cjk);
+                out.push(if joins_cjk {
+                    Event::Text(CowStr::from(""))
+                } else {
+                    Event::SoftBreak
+                });
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let is_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let (line, column) = locate(range);
+                match check_target(dest_url, links) {
+                    Target::Keep(href) => {
+                        link_kept.push(true);
+                        out.push(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(href),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                    }
+                    Target::Unsafe => {
+                        link_kept.push(false);
+                        problems.push(Diagnostic::warning(source.path, line, column, "unsafe-link",
+                            format!("link to `{dest_url}` uses a scheme that is not allowed; it is shown as plain text"))
+                            .with_hint("links may use http, https, mailto or tel, site paths such as /documents/wzf/2019/16/, or wenhao:文号"));
+                    }
+                    Target::Unresolved(what) => {
+                        link_kept.push(false);
+                        problems.push(Diagnostic::error(source.path, line, column, "broken-link",
+                            format!("link target `{dest_url}` does not resolve: {what}"))
+                            .with_hint("link to a page of this archive by site path (/documents/wzf/2019/16/), by file (wzf-2019-16.md) or by 文号 (wenhao:温政发〔2019〕16号)"));
+                    }
+                }
+                let _ = is_autolink;
+            }
+            Event::End(TagEnd::Link) => {
+                if link_kept.pop().unwrap_or(false) {
+                    out.push(event.clone());
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (line, column) = locate(range);
+                match check_target(dest_url, links) {
+                    Target::Keep(href) => {
+                        link_kept.push(true);
+                        out.push(Event::Start(Tag::Image {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(href),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                    }
+                    Target::Unsafe | Target::Unresolved(_) => {
+                        link_kept.push(false);
+                        problems.push(Diagnostic::error(source.path, line, column, "broken-link",
+                            format!("image `{dest_url}` is not a file of this archive or a web address"))
+                            .with_hint("put the image in the issue folder and refer to it by its file name"));
+                    }
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if link_kept.pop().unwrap_or(false) {
+                    out.push(event.clone());
+                }
+            }
+            _ => out.push(event.clone()),
+        }
+        i += 1;
+    }
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    html_out
+}
+
+enum Target {
+    Keep(String),
+    Unsafe,
+    Unresolved(&'static str),
+}
+
+fn check_target(dest: &str, links: &dyn LinkResolver) -> Target {
+    // Browsers ignore control characters and whitespace inside a scheme: `java\tscript:`.
+    let squeezed: String = dest
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    let lower = squeezed.to_ascii_lowercase();
+    if let Some(number) = squeezed.strip_prefix("wenhao:") {
+        return links.doc_number(number).map_or(
+            Target::Unresolved("no document has this 文号"),
+            Target::Keep,
+        );
+    }
+    if let Some(scheme_end) = lower.find(':') {
+        let scheme = &lower[..scheme_end];
+        let is_scheme = !scheme.is_empty()
+            && !scheme.contains(['/', '?', '#'])
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if is_scheme {
+            return if matches!(scheme, "http" | "https" | "mailto" | "tel") {
+                Target::Keep(dest.to_string())
+            } else {
+                Target::Unsafe
+            };
+        }
+    }
+    if dest.starts_with('#') {
+        return Target::Keep(dest.to_string());
+    }
+    if dest.starts_with("//") {
+        return Target::Unsafe;
+    }
+    let (path, fragment) = match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let resolved = if let Some(site) = path.strip_prefix('/') {
+        links.site_path(site)
+    } else {
+        links.issue_relative(path.strip_prefix("./").unwrap_or(path))
+    };
+    match resolved {
+        Some(href) => Target::Keep(format!("{href}{fragment}")),
+        None => Target::Unresolved("no such page or file in this archive"),
+    }
+}
+
+/// If the paragraph starting at `events[start]` is a signature block, its lines and the index
+/// of its closing event.
+fn signature_block(
+    events: &[(Event<'_>, Range<usize>)],
+    start: usize,
+) -> Option<(Vec<String>, usize)> {
+    let mut lines = vec![String::new()];
+    let mut end = None;
+    for (i, (event, _)) in events.iter().enumerate().skip(start + 1) {
+        match event {
+            Event::Text(t) => lines.last_mut().expect("non-empty").push_str(t),
+            Event::SoftBreak | Event::HardBreak => lines.push(String::new()),
+            Event::End(TagEnd::Paragraph) => {
+                end = Some(i);
+                break;
+            }
+            _ => return None,
+        }
+        if lines.len() > 8 {
+            return None;
+        }
+    }
+    let end = end?;
+    let lines: Vec<String> = lines.into_iter().map(|l| l.trim().to_string()).collect();
+    let is_date = |l: &str| {
+        let Some(rest) = l.strip_suffix('日') else {
+            return false;
+        };
+        let Some((y, rest)) = rest.split_once('年') else {
+            return false;
+        };
+        let Some((m, d)) = rest.split_once('月') else {
+            return false;
+        };
+        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2)
+    };
+    let plain = |l: &str| {
+        !l.is_empty()
+            && l.chars().count() <= 40
+            && !l.contains(['。', '，', '；', '：', '！', '？', ',', ';'])
+    };
+    (lines.last().is_some_and(|l| is_date(l)) && lines.iter().all(|l| plain(l)))
+        .then_some((lines, end))
+}
+
+fn last_char(event: &Event<'_>) -> Option<char> {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().next_back(),
+        _ => None,
+    }
+}
+
+fn first_char(event: &Event<'_>) -> Option<char> {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    }
+}
+
+/// Whether `c` is a CJK character or CJK/full-width punctuation, next to which a line break
+/// must not become a space.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3190..=0x31FF
+        | 0x3200..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> (String, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let source = Source {
+            path: "content/2019/12/a.md",
+            first_line: 5,
+            raw_html: false,
+        };
+        let html = render(text, &source, &NoLinks, &mut problems);
+        (html, problems)
+    }
+
+    #[test]
+    fn soft_breaks_between_chinese_characters_vanish() {
+        assert_eq!(
+            md("为进一步改善\n环境空气质量").0,
+            "<p>为进一步改善环境空气质量</p>\n"
+        );
+        assert_eq!(md("GB36886-2018\n规定").0, "<p>GB36886-2018规定</p>\n");
+        assert_eq!(md("hello\nworld").0, "<p>hello\nworld</p>\n");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let (html, _) = md("<script>alert(1)</script>\n\n正文<b>粗</b>");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn unsafe_links_are_neutralised() {
+        for link in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java&#9;script:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "//evil.example/",
+        ] {
+            let (html, problems) = md(&format!("[点击]({link})"));
+            assert_eq!(html, "<p>点击</p>\n", "{link}");
+            assert_eq!(problems.len(), 1, "{link}");
+        }
+        let (html, problems) = md("[网站](https://www.wenzhou.gov.cn/)");
+        assert!(html.contains("href=\"https://www.wenzhou.gov.cn/\""));
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn unresolved_internal_links_are_errors_with_file_line() {
+        let (_, problems) = md("正文\n\n见[文件](wenhao:温政发〔2019〕99号)");
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (7, 2));
+        assert_eq!(problems[0].code, "broken-link");
+    }
+
+    #[test]
+    fn signature_blocks_keep_their_lines() {
+        let (html, _) = md("特此通告。\n\n温州市人民政府\n2019年12月27日\n");
+        assert!(
+            html.ends_with("<p class=\"signature\">温州市人民政府<br>\n2019年12月27日</p>\n"),
+            "{html}"
+        );
+        let (html, _) = md("本通告自2020年3月1日起施行，有效期至\n2019年12月27日\n");
+        assert!(!html.contains("signature"), "{html}");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let (html, _) = md(
+            "| 文号 | 标题 |\n|---|---|\n| 温政发〔2019〕16号 | 通知 |\n\n脚注[^1]\n\n[^1]: 注释\n\n~~删除~~",
+        );
+        assert!(html.contains("<div class=\"table-wrap\"><table>"));
+        assert!(html.contains("footnote-definition"));
+        assert!(html.contains("<del>删除</del>"));
+    }
+}

@@ -1,0 +1,955 @@
+//! Reading an archive: discover the files under `content/`, parse them in parallel, validate
+//! each on its own. Checks that span files (duplicates, slugs, URLs) live in [`crate::index`].
+
+pub mod date;
+pub mod doc_number;
+pub mod front_matter;
+pub mod markdown;
+pub mod slug;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, did_you_mean};
+use crate::yaml::{self, YamlError};
+use date::Date;
+use doc_number::DocNumber;
+use front_matter::{SplitError, key_positions, line_col};
+
+/// The folder under the site root that holds the issues.
+pub const CONTENT_DIR: &str = "content";
+/// The file that describes an issue.
+pub const ISSUE_FILE: &str = "_index.md";
+/// Markdown files larger than this are refused: no gazette document is that long, and a
+/// runaway file must not exhaust memory.
+pub const MAX_MARKDOWN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One gazette issue (`content/<year>/<nn>/`).
+#[derive(Clone, Debug)]
+pub struct Issue {
+    /// The year.
+    pub year: u16,
+    /// 第N期 within the year.
+    pub number: u16,
+    /// 总第N期.
+    pub serial: u32,
+    /// Publication date, if printed.
+    pub published: Option<Date>,
+    /// Facsimile PDF, relative to the issue folder.
+    pub pdf: Option<String>,
+    /// The editor's note (Markdown body of `_index.md`).
+    pub note: String,
+    /// The line of `_index.md` on which the note starts.
+    pub note_line: usize,
+    /// `content/2019/12/_index.md`.
+    pub source: String,
+    /// Other files of the issue folder, relative to it (`gazette.pdf`, `img/a.jpg`), sorted.
+    pub assets: Vec<String>,
+    /// Anything else, passed to templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Issue {
+    /// `2019/12`.
+    pub fn dir(&self) -> String {
+        format!("{}/{:02}", self.year, self.number)
+    }
+
+    /// `2019年第12期`.
+    pub fn label(&self) -> String {
+        format!("{}年第{}期", self.year, self.number)
+    }
+}
+
+/// An 附件 listed in front matter.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// The attachment's title.
+    pub title: String,
+    /// A file in the issue folder, if the attachment is a separate file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// One item printed in an issue.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Index of its issue in [`Archive::issues`].
+    pub issue: usize,
+    /// `content/2019/12/wzf-2019-16.md`.
+    pub source: String,
+    /// The file name without `.md`.
+    pub stem: String,
+    /// 标题.
+    pub title: String,
+    /// Index of its 栏目 in the site's sections.
+    pub section: usize,
+    /// 发文字号, normalised.
+    pub doc_number: Option<DocNumber>,
+    /// 规范性文件统一登记号.
+    pub registration_number: Option<String>,
+    /// 发文机关, lead first, aliases resolved.
+    pub issuers: Vec<String>,
+    /// 成文日期.
+    pub date: Option<Date>,
+    /// 文种, given or derived from the title.
+    pub doc_type: Option<String>,
+    /// 主送机关.
+    pub addressees: Vec<String>,
+    /// 施行日期.
+    pub valid_from: Option<Date>,
+    /// 有效期至.
+    pub valid_until: Option<Date>,
+    /// Printed pages, first and last.
+    pub pages: Option<(u32, u32)>,
+    /// Order within its section.
+    pub position: Option<u32>,
+    /// 附件.
+    pub attachments: Vec<Attachment>,
+    /// 主题词.
+    pub subjects: Vec<String>,
+    /// Anything else, passed to templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The Markdown body.
+    pub body: String,
+    /// The line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+impl Document {
+    /// The 文号 this document duplicates, from `extra.duplicate_of`.
+    pub fn duplicate_of(&self) -> Option<&str> {
+        self.extra.get("duplicate_of").and_then(|v| v.as_str())
+    }
+}
+
+/// Everything read from `content/`, validated file by file, in a stable order: issues by
+/// year and number, documents by issue, then in table-of-contents order.
+#[derive(Clone, Debug, Default)]
+pub struct Archive {
+    /// The issues.
+    pub issues: Vec<Issue>,
+    /// The documents.
+    pub documents: Vec<Document>,
+}
+
+/// 文种 recognised at the end of a title, longest first where one ends another.
+pub const DOC_TYPES: &[&str] = &[
+    "实施意见",
+    "指导意见",
+    "若干意见",
+    "实施方案",
+    "工作方案",
+    "实施细则",
+    "管理办法",
+    "实施办法",
+    "决议",
+    "决定",
+    "命令",
+    "公报",
+    "公告",
+    "通告",
+    "意见",
+    "通知",
+    "通报",
+    "报告",
+    "请示",
+    "批复",
+    "议案",
+    "纪要",
+    "办法",
+    "规定",
+    "细则",
+    "方案",
+    "规划",
+    "条例",
+    "规则",
+    "函",
+    "令",
+];
+
+/// The 文种 a title ends with, reduced to its base word (实施意见 → 意见).
+pub fn doc_type_of_title(title: &str) -> Option<&'static str> {
+    let title = title.trim_end_matches(['）', ')']).trim_end();
+    let found = DOC_TYPES.iter().copied().find(|t| title.ends_with(t))?;
+    Some(match found {
+        "实施意见" | "指导意见" | "若干意见" => "意见",
+        "实施方案" | "工作方案" => "方案",
+        "实施细则" => "细则",
+        "管理办法" | "实施办法" => "办法",
+        other => other,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssue {
+    year: u16,
+    number: u16,
+    serial: u32,
+    #[serde(default)]
+    published: Option<DateInput>,
+    #[serde(default)]
+    pdf: Option<String>,
+    #[serde(default)]
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    title: String,
+    section: String,
+    #[serde(default)]
+    doc_number: Option<String>,
+    #[serde(default)]
+    registration_number: Option<String>,
+    #[serde(default)]
+    issuers: Vec<String>,
+    #[serde(default)]
+    date: Option<DateInput>,
+    #[serde(default)]
+    doc_type: Option<String>,
+    #[serde(default)]
+    addressees: Vec<String>,
+    #[serde(default)]
+    valid_from: Option<DateInput>,
+    #[serde(default)]
+    valid_until: Option<DateInput>,
+    #[serde(default)]
+    pages: Option<Vec<u32>>,
+    #[serde(default)]
+    position: Option<u32>,
+    #[serde(default)]
+    attachments: Vec<Attachment>,
+    #[serde(default)]
+    subjects: Vec<String>,
+    #[serde(default)]
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A date as written; checked after parsing so that every bad date of a file is reported.
+#[derive(Debug)]
+struct DateInput(String);
+
+impl<'de> Deserialize<'de> for DateInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DateInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date written 2019-12-09 or 2019年12月9日")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateInput, E> {
+                Ok(DateInput(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+const ISSUE_FIELDS: &[&str] = &["year", "number", "serial", "published", "pdf", "extra"];
+
+/// Turns a YAML error into a diagnostic positioned in the file (`line_offset` = the file line
+/// before the YAML's first line), with a did-you-mean hint for unknown keys.
+pub fn yaml_diagnostic(
+    path: &str,
+    e: &YamlError,
+    line_offset: usize,
+    fields: &[&str],
+) -> Diagnostic {
+    let line = e.line + line_offset;
+    if let Some(rest) = e.message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        // serde lists the fields it expected: use them, they fit nested structs too.
+        let expected: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_else(|| fields.to_vec());
+        let hint = match did_you_mean(name, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known fields: {}", expected.join(", ")),
+        };
+        return Diagnostic::error(
+            path,
+            line,
+            e.column,
+            "unknown-field",
+            format!("unknown field `{name}`"),
+        )
+        .with_hint(hint);
+    }
+    if let Some(rest) = e.message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return Diagnostic::error(
+            path,
+            line,
+            e.column,
+            "missing-field",
+            format!("missing required field `{name}`"),
+        )
+        .with_hint(format!("add a line `{name}: …` to the front matter"));
+    }
+    if e.message.starts_with("invalid type")
+        || e.message.starts_with("invalid value")
+        || e.message.starts_with("invalid length")
+    {
+        return Diagnostic::error(path, line, e.column, "wrong-type", e.message.clone())
+            .with_hint("see the field table in the README for each field's type");
+    }
+    Diagnostic::error(
+        path,
+        line,
+        e.column,
+        "yaml-syntax",
+        format!("YAML syntax error: {}", e.message),
+    )
+    .with_hint(
+        "check indentation, and quote values that contain `: ` or start with a special character",
+    )
+}
+
+/// A file found under `content/`.
+struct Found {
+    /// Path relative to the root, `/`-separated.
+    rel: String,
+    path: PathBuf,
+    kind: FoundKind,
+}
+
+enum FoundKind {
+    Issue { dir: (u16, u16) },
+    Document { dir: (u16, u16) },
+    Asset { dir: (u16, u16), within: String },
+}
+
+/// Reads and validates every file of `root/content`.
+pub fn load(root: &Path, config: &Config) -> Result<Archive, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let found = discover(root, &mut problems);
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = found
+        .par_iter()
+        .filter(|f| !matches!(f.kind, FoundKind::Asset { .. }))
+        .map(|f| parse_file(f, config))
+        .collect();
+    let mut issues: BTreeMap<(u16, u16), Issue> = BTreeMap::new();
+    let mut documents: Vec<((u16, u16), Document)> = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Issue(dir, issue)) => {
+                issues.insert(dir, *issue);
+            }
+            Ok(Parsed::Document(dir, doc)) => documents.push((dir, *doc)),
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    // Issue folders without _index.md.
+    let mut folders = std::collections::BTreeSet::new();
+    for f in &found {
+        let (FoundKind::Document { dir } | FoundKind::Asset { dir, .. } | FoundKind::Issue { dir }) =
+            f.kind;
+        folders.insert(dir);
+    }
+    for dir in &folders {
+        let has_index = found
+            .iter()
+            .any(|f| matches!(f.kind, FoundKind::Issue { dir: d } if d == *dir));
+        if !has_index {
+            let folder = format!("{CONTENT_DIR}/{}/{:02}", dir.0, dir.1);
+            problems.push(Diagnostic::error(format!("{folder}/{ISSUE_FILE}"), 1, 1, "missing-issue-file",
+                format!("issue folder {folder}/ has no {ISSUE_FILE}"))
+                .with_hint(format!("create {folder}/{ISSUE_FILE} with `year: {}`, `number: {}` and `serial: …` in its front matter", dir.0, dir.1)));
+        }
+    }
+    for f in &found {
+        if let FoundKind::Asset { dir, within } = &f.kind
+            && let Some(issue) = issues.get_mut(dir)
+        {
+            issue.assets.push(within.clone());
+        }
+    }
+    for issue in issues.values() {
+        if let Some(pdf) = &issue.pdf
+            && !issue.assets.iter().any(|a| a == pdf)
+        {
+            problems.push(
+                Diagnostic::error(
+                    issue.source.clone(),
+                    1,
+                    1,
+                    "missing-file",
+                    format!("`pdf: {pdf}` names a file that is not in the issue folder"),
+                )
+                .with_hint("put the facsimile next to _index.md, or correct the file name"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let issue_index: BTreeMap<(u16, u16), usize> =
+        issues.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let mut documents: Vec<Document> = documents
+        .into_iter()
+        .map(|(dir, mut doc)| {
+            doc.issue = issue_index[&dir];
+            doc
+        })
+        .collect();
+    documents.sort_by(|a, b| toc_key(a).cmp(&toc_key(b)));
+    Ok(Archive {
+        issues: issues.into_values().collect(),
+        documents,
+    })
+}
+
+/// Table-of-contents order: issue, section, position, pages, file name.
+fn toc_key(d: &Document) -> (usize, usize, u32, u32, &str) {
+    (
+        d.issue,
+        d.section,
+        d.position.unwrap_or(u32::MAX),
+        d.pages.map_or(u32::MAX, |p| p.0),
+        &d.stem,
+    )
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn parse_issue_dir(year: &str, number: &str) -> Option<(u16, u16)> {
+    let ok = year.len() == 4
+        && number.len() == 2
+        && year
+            .bytes()
+            .chain(number.bytes())
+            .all(|b| b.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    let y: u16 = year.parse().ok()?;
+    let n: u16 = number.parse().ok()?;
+    (y >= 1000 && n >= 1).then_some((y, n))
+}
+
+/// Walks `content/` in file-name order, classifying each file and reporting misplaced ones.
+fn discover(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error(
+                CONTENT_DIR,
+                0,
+                0,
+                "missing-content",
+                format!("there is no {CONTENT_DIR}/ folder in the site root"),
+            )
+            .with_hint(
+                "create content/<year>/<number>/_index.md, or pass --root with the site's folder",
+            ),
+        );
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.to_string());
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop: this folder links back to one of its parents".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), |e| e.to_string())
+                    )
+                };
+                problems.push(
+                    Diagnostic::error(path, 0, 0, "unreadable-file", message)
+                        .with_hint("remove the link or fix the file's permissions"),
+                );
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = rel_path(root, entry.path());
+        let parts: Vec<&str> = rel.split('/').collect();
+        // parts[0] == "content"
+        let dir = if parts.len() >= 4 {
+            parse_issue_dir(parts[1], parts[2])
+        } else {
+            None
+        };
+        let Some(dir) = dir else {
+            let hint = if parts.len() >= 4 {
+                "issue folders are content/<four-digit year>/<two-digit number>/, e.g. content/2019/12/"
+            } else {
+                "put each file in its issue's folder, content/<year>/<number>/"
+            };
+            problems.push(
+                Diagnostic::error(
+                    rel.clone(),
+                    0,
+                    0,
+                    "misplaced-file",
+                    "this file is not inside an issue folder".to_string(),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        let name = parts[parts.len() - 1];
+        let kind = if parts.len() == 4 && name == ISSUE_FILE {
+            FoundKind::Issue { dir }
+        } else if parts.len() == 4 && name.ends_with(".md") {
+            FoundKind::Document { dir }
+        } else if name.ends_with(".md") {
+            problems.push(
+                Diagnostic::error(
+                    rel.clone(),
+                    0,
+                    0,
+                    "misplaced-file",
+                    "Markdown documents must sit directly in the issue folder".to_string(),
+                )
+                .with_hint("move the file up into content/<year>/<number>/"),
+            );
+            continue;
+        } else {
+            FoundKind::Asset {
+                dir,
+                within: parts[3..].join("/"),
+            }
+        };
+        found.push(Found {
+            rel,
+            path: entry.into_path(),
+            kind,
+        });
+    }
+    found
+}
+
+enum Parsed {
+    Issue((u16, u16), Box<Issue>),
+    Document((u16, u16), Box<Document>),
+}
+
+/// Reads a file as text: size limit, UTF-8, BOM and CRLF handled.
+pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error(rel, 0, 0, "unreadable-file", format!("cannot read: {e}"))
+            .with_hint("check that the file exists and is readable")
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.len() > limit {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            "file-too-large",
+            format!("file is {} bytes; the limit is {limit}", meta.len()),
+        )
+        .with_hint("split the document, or move large data into a separate asset"));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let (line, column) = line_col(prefix, valid);
+            return Err(Diagnostic::error(rel, line, column, "not-utf8",
+                format!("the file is not valid UTF-8 (byte 0x{:02X} at offset {valid})", bytes[valid]))
+                .with_hint("save the file as UTF-8; GBK/GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`"));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
+    let rel = found.rel.as_str();
+    let text = read_text(&found.path, rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
+    if text.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::error(rel, 1, 1, "empty-file", "the file is empty")
+                .with_hint("start it with front matter: a line `---`, the fields, a line `---`"),
+        ]);
+    }
+    let split = front_matter::split(&text).map_err(|e| {
+        vec![match e {
+            SplitError::Missing => Diagnostic::error(
+                rel,
+                1,
+                1,
+                "missing-front-matter",
+                "the file does not start with front matter",
+            )
+            .with_hint("the first line must be `---`, followed by the fields and a closing `---`"),
+            SplitError::Unterminated => Diagnostic::error(
+                rel,
+                1,
+                1,
+                "unterminated-front-matter",
+                "the front matter opened here is never closed",
+            )
+            .with_hint("add a line `---` after the last field"),
+        }]
+    })?;
+    let offset = split.yaml_line - 1;
+    match yaml::top_level_kind(split.yaml) {
+        Some("mapping") | None => {}
+        Some(kind) => {
+            return Err(vec![
+                Diagnostic::error(
+                    rel,
+                    split.yaml_line,
+                    1,
+                    "front-matter-not-mapping",
+                    format!("the front matter is a {kind}, not a set of `field: value` lines"),
+                )
+                .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
+            ]);
+        }
+    }
+    let keys = key_positions(split.yaml, split.yaml_line);
+    let at = |key: &str| keys.get(key).copied().unwrap_or((split.yaml_line, 1));
+    let mut problems = Vec::new();
+    let date_field =
+        |key: &str, input: Option<DateInput>, problems: &mut Vec<Diagnostic>| -> Option<Date> {
+            let input = input?;
+            match Date::parse(&input.0) {
+                Ok(d) => Some(d),
+                Err(message) => {
+                    let (l, c) = at(key);
+                    problems.push(
+                        Diagnostic::error(rel, l, c, "bad-date", format!("`{key}`: {message}"))
+                            .with_hint("dates are YYYY-MM-DD, e.g. 2019-12-09, or 2019年12月9日"),
+                    );
+                    None
+                }
+            }
+        };
+    let (FoundKind::Issue { dir } | FoundKind::Document { dir } | FoundKind::Asset { dir, .. }) =
+        found.kind;
+    if matches!(found.kind, FoundKind::Issue { .. }) {
+        let raw: RawIssue = yaml::from_str(split.yaml)
+            .map_err(|e| vec![yaml_diagnostic(rel, &e, offset, ISSUE_FIELDS)])?;
+        if raw.year != dir.0 {
+            let (l, c) = at("year");
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    l,
+                    c,
+                    "folder-mismatch",
+                    format!(
+                        "`year: {}` does not match the folder content/{}/",
+                        raw.year, dir.0
+                    ),
+                )
+                .with_hint(format!(
+                    "write `year: {}` or move the issue to content/{}/{:02}/",
+                    dir.0, raw.year, dir.1
+                )),
+            );
+        }
+        if raw.number != dir.1 {
+            let (l, c) = at("number");
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    l,
+                    c,
+                    "folder-mismatch",
+                    format!(
+                        "`number: {}` does not match the folder content/{}/{:02}/",
+                        raw.number, dir.0, dir.1
+                    ),
+                )
+                .with_hint(format!(
+                    "write `number: {}` or move the issue to content/{}/{:02}/",
+                    dir.1, dir.0, raw.number
+                )),
+            );
+        }
+        if raw.serial == 0 {
+            let (l, c) = at("serial");
+            problems.push(Diagnostic::error(
+                rel,
+                l,
+                c,
+                "bad-serial",
+                "`serial` (总第N期) must be at least 1",
+            ));
+        }
+        let published = date_field("published", raw.published, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        return Ok(Parsed::Issue(
+            dir,
+            Box::new(Issue {
+                year: raw.year,
+                number: raw.number,
+                serial: raw.serial,
+                published,
+                pdf: raw.pdf,
+                note: split.body.to_string(),
+                note_line: split.body_line,
+                source: rel.to_string(),
+                assets: Vec::new(),
+                extra: raw.extra,
+            }),
+        ));
+    }
+
+    let raw: RawDocument =
+        yaml::from_str(split.yaml).map_err(|e| vec![yaml_diagnostic(rel, &e, offset, &[])])?;
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md")
+        .to_string();
+    if raw.title.trim().is_empty() {
+        let (l, c) = at("title");
+        problems.push(
+            Diagnostic::error(rel, l, c, "empty-field", "`title` is empty")
+                .with_hint("write the title as printed"),
+        );
+    }
+    let section = config.section_index(&raw.section);
+    if section.is_none() {
+        let (l, c) = at("section");
+        let hint = match config.suggest_section(&raw.section) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "sections are: {} (set them in gazette.yaml under `sections`)",
+                config
+                    .sections
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        problems.push(
+            Diagnostic::error(
+                rel,
+                l,
+                c,
+                "unknown-section",
+                format!("unknown section `{}`", raw.section),
+            )
+            .with_hint(hint),
+        );
+    }
+    let doc_number = raw.doc_number.as_deref().and_then(|text| match DocNumber::parse(text) {
+        Ok(n) => Some(n),
+        Err(message) => {
+            let (l, c) = at("doc_number");
+            problems.push(Diagnostic::error(rel, l, c, "bad-doc-number", message)
+                .with_hint("write it as printed, e.g. 温政发〔2019〕16号, 温浙集（开）管〔2019〕71号 or 温州市人民政府令第3号"));
+            None
+        }
+    });
+    if let Some(reg) = &raw.registration_number
+        && !is_registration_number(reg)
+    {
+        let (l, c) = at("registration_number");
+        problems.push(Diagnostic::error(rel, l, c, "bad-registration-number",
+            format!("registration number `{reg}` does not match the pattern AAAA00-0000-0000"))
+            .with_hint("write it as printed, e.g. ZJCC00-2019-0007: four capital letters, two digits, a four-digit year and a four-digit number"));
+    }
+    let date = date_field("date", raw.date, &mut problems);
+    let valid_from = date_field("valid_from", raw.valid_from, &mut problems);
+    let valid_until = date_field("valid_until", raw.valid_until, &mut problems);
+    if raw.doc_number.is_some() {
+        if raw.issuers.is_empty() {
+            let (l, c) = at("doc_number");
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    l,
+                    c,
+                    "missing-field",
+                    "a document with a `doc_number` needs `issuers`",
+                )
+                .with_hint("add `issuers: [温州市人民政府]`, the lead issuer first"),
+            );
+        }
+        if !keys.contains_key("date") {
+            let (l, c) = at("doc_number");
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    l,
+                    c,
+                    "missing-field",
+                    "a document with a `doc_number` needs `date` (成文日期)",
+                )
+                .with_hint("add `date: 2019-12-09`, the date of the signature block"),
+            );
+        }
+    }
+    let mut issuers = Vec::new();
+    for name in &raw.issuers {
+        let name = name.trim();
+        let canonical = config
+            .issuers
+            .iter()
+            .find(|(_, s)| s.aliases.iter().any(|a| a == name))
+            .map_or(name, |(canonical, _)| canonical.as_str());
+        if name.is_empty() {
+            let (l, c) = at("issuers");
+            problems.push(Diagnostic::error(
+                rel,
+                l,
+                c,
+                "empty-field",
+                "an issuer name is empty",
+            ));
+        } else if issuers.iter().any(|i| i == canonical) {
+            let (l, c) = at("issuers");
+            problems.push(Diagnostic::error(
+                rel,
+                l,
+                c,
+                "duplicate-issuer",
+                format!("issuer `{canonical}` is listed twice"),
+            ));
+        } else {
+            issuers.push(canonical.to_string());
+        }
+    }
+    let pages = match raw.pages.as_deref() {
+        None => None,
+        Some([p]) if *p > 0 => Some((*p, *p)),
+        Some([a, b]) if *a > 0 && a <= b => Some((*a, *b)),
+        Some(other) => {
+            let (l, c) = at("pages");
+            problems.push(Diagnostic::error(rel, l, c, "bad-pages", format!("`pages: {other:?}` is not [first, last]"))
+                .with_hint("write the printed pages as `pages: [4, 7]` (first ≤ last), or `pages: [4]` for one page"));
+            None
+        }
+    };
+    let doc_type = match raw.doc_type {
+        Some(t) if t.trim().is_empty() => {
+            let (l, c) = at("doc_type");
+            problems.push(
+                Diagnostic::error(rel, l, c, "empty-field", "`doc_type` is empty")
+                    .with_hint("remove it to derive the 文种 from the title"),
+            );
+            None
+        }
+        Some(t) => Some(t.trim().to_string()),
+        None => doc_type_of_title(&raw.title).map(str::to_string),
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Parsed::Document(
+        dir,
+        Box::new(Document {
+            issue: 0,
+            source: rel.to_string(),
+            stem,
+            title: raw.title.trim().to_string(),
+            section: section.expect("checked above"),
+            doc_number,
+            registration_number: raw.registration_number,
+            issuers,
+            date,
+            doc_type,
+            addressees: raw.addressees,
+            valid_from,
+            valid_until,
+            pages,
+            position: raw.position,
+            attachments: raw.attachments,
+            subjects: raw.subjects,
+            extra: raw.extra,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        }),
+    ))
+}
+
+/// `^[A-Z]{4}\d{2}-\d{4}-\d{4}$`.
+pub fn is_registration_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 16
+        && b[..4].iter().all(u8::is_ascii_uppercase)
+        && b[4..6].iter().all(u8::is_ascii_digit)
+        && b[6] == b'-'
+        && b[7..11].iter().all(u8::is_ascii_digit)
+        && b[11] == b'-'
+        && b[12..].iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_numbers() {
+        assert!(is_registration_number("ZJCC00-2019-0007"));
+        for bad in [
+            "ZJCC0-2019-0007",
+            "zjcc00-2019-0007",
+            "ZJCC00-2019-007",
+            "ZJCC00_2019_0007",
+            "ZJCC00-2019-00071",
+        ] {
+            assert!(!is_registration_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn doc_types_from_titles() {
+        assert_eq!(
+            doc_type_of_title("温州市人民政府关于调整全市城乡居民最低生活保障标准的通知"),
+            Some("通知")
+        );
+        assert_eq!(
+            doc_type_of_title("关于促进外贸稳增长的若干意见"),
+            Some("意见")
+        );
+        assert_eq!(
+            doc_type_of_title("温州市人民政府关于划定高排放非道路移动机械禁止使用区的通告"),
+            Some("通告")
+        );
+        assert_eq!(doc_type_of_title("12月份市政府人事任免"), None);
+    }
+}

@@ -1,0 +1,406 @@
+//! The archive's indexes, built once after loading: URLs, series and issuer slugs, the
+//! documents of each issue, issuer, section and 文种, and the checks that span files
+//! (duplicate 总期号 and 文号, slug and URL collisions). Everything here is sorted and
+//! immutable; rendering only reads it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::Config;
+use crate::content::slug;
+use crate::content::{Archive, Document};
+use crate::error::Diagnostic;
+
+/// An issuer (发文机关) and its documents.
+#[derive(Clone, Debug)]
+pub struct IssuerEntry {
+    /// The name.
+    pub name: String,
+    /// The URL slug.
+    pub slug: String,
+    /// Documents, newest issue first, each with whether this issuer is the lead (主办).
+    pub documents: Vec<(usize, bool)>,
+}
+
+/// A 文种 and its documents.
+#[derive(Clone, Debug)]
+pub struct TypeEntry {
+    /// The 文种, e.g. 通知.
+    pub name: String,
+    /// The URL slug.
+    pub slug: String,
+    /// Documents, newest issue first.
+    pub documents: Vec<usize>,
+}
+
+/// Everything rendering needs to know beyond the documents themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    /// Site path of each document (`documents/wzf/2019/16/`), by document index.
+    pub doc_paths: Vec<String>,
+    /// Documents of each issue, in table-of-contents order, by issue index.
+    pub issue_documents: Vec<Vec<usize>>,
+    /// Issue indexes by year, newest year first and, within a year, newest issue first.
+    pub years: Vec<(u16, Vec<usize>)>,
+    /// Issuers in pinyin order.
+    pub issuers: Vec<IssuerEntry>,
+    /// Issuer name → index into `issuers`.
+    pub issuer_by_name: BTreeMap<String, usize>,
+    /// Documents of each configured section (newest issue first), in the site's section order.
+    pub sections: Vec<Vec<usize>>,
+    /// 文种 in pinyin order.
+    pub types: Vec<TypeEntry>,
+    /// 文种 → index into `types`.
+    pub type_by_name: BTreeMap<String, usize>,
+    /// Normalised 文号 → document (the original, never a declared duplicate).
+    pub by_doc_number: BTreeMap<String, usize>,
+    /// Every site path that exists: page folders (`documents/wzf/2019/16/`) and files.
+    pub paths: BTreeSet<String>,
+}
+
+/// Site path of an issue.
+pub fn issue_path(year: u16, number: u16) -> String {
+    format!("issues/{year}/{number:02}/")
+}
+
+/// Builds the indexes and runs the checks that span files.
+pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let docs = &archive.documents;
+
+    // 总第N期 is unique.
+    let mut serials: BTreeMap<u32, &str> = BTreeMap::new();
+    for issue in &archive.issues {
+        if let Some(other) = serials.insert(issue.serial, &issue.source) {
+            problems.push(
+                Diagnostic::error(
+                    issue.source.clone(),
+                    1,
+                    1,
+                    "duplicate-serial",
+                    format!("serial (总第{}期) is also used by {other}", issue.serial),
+                )
+                .with_hint("each issue has its own 总期号; check both files against the print"),
+            );
+        }
+    }
+
+    // 文号 are unique unless a document declares itself a duplicate.
+    let mut by_doc_number: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(n) = &d.doc_number else { continue };
+        if d.duplicate_of().is_some() {
+            continue;
+        }
+        if let Some(&other) = by_doc_number.get(&n.to_string()) {
+            problems.push(Diagnostic::error(d.source.clone(), 1, 1, "duplicate-doc-number",
+                format!("文号 {n} is also the 文号 of {}", docs[other].source))
+                .with_hint(format!("if this is a reprint of the same document, add `extra: {{duplicate_of: \"{n}\"}}` to one of them; otherwise correct the 文号")));
+        } else {
+            by_doc_number.insert(n.to_string(), i);
+        }
+    }
+    for d in docs {
+        if let Some(original) = d.duplicate_of()
+            && !crate::content::doc_number::DocNumber::parse(original)
+                .is_ok_and(|n| by_doc_number.contains_key(&n.to_string()))
+        {
+            problems.push(
+                Diagnostic::error(
+                    d.source.clone(),
+                    1,
+                    1,
+                    "bad-duplicate-of",
+                    format!("`extra.duplicate_of: {original}` names no document of this archive"),
+                )
+                .with_hint("give the 文号 of the original document, as in its front matter"),
+            );
+        }
+    }
+
+    // Series slugs.
+    let mut series_slugs: BTreeMap<String, String> = BTreeMap::new(); // prefix → slug
+    let mut series_owner: BTreeMap<String, (String, &str)> = BTreeMap::new(); // slug → (prefix, file)
+    for d in docs {
+        let Some(n) = &d.doc_number else { continue };
+        if series_slugs.contains_key(&n.prefix) {
+            continue;
+        }
+        let slug_value = config
+            .series
+            .get(&n.prefix)
+            .cloned()
+            .unwrap_or_else(|| slug::initials(&n.prefix));
+        if slug_value.is_empty() || !slug::is_valid(&slug_value) {
+            problems.push(
+                Diagnostic::error(
+                    d.source.clone(),
+                    1,
+                    1,
+                    "bad-slug",
+                    format!("cannot derive a URL slug for the 机关代字 `{}`", n.prefix),
+                )
+                .with_hint(format!(
+                    "add `series: {{{}: <slug>}}` to gazette.yaml",
+                    n.prefix
+                )),
+            );
+            continue;
+        }
+        if let Some((other, file)) = series_owner.get(&slug_value) {
+            problems.push(Diagnostic::error(d.source.clone(), 1, 1, "slug-collision",
+                format!("机关代字 `{}` and `{other}` (in {file}) both get the URL slug `{slug_value}`", n.prefix))
+                .with_hint(format!("add an override to gazette.yaml, e.g. `series: {{{}: {slug_value}2}}`", n.prefix)));
+            continue;
+        }
+        series_owner.insert(slug_value.clone(), (n.prefix.clone(), &d.source));
+        series_slugs.insert(n.prefix.clone(), slug_value);
+    }
+
+    // Document paths.
+    let doc_paths: Vec<String> = docs
+        .iter()
+        .map(|d| doc_path(d, archive, &series_slugs))
+        .collect();
+    for d in docs {
+        if d.doc_number.is_none() || d.duplicate_of().is_some() {
+            let stem_slug = stem_slug(&d.stem);
+            if !slug::is_valid(&stem_slug) {
+                problems.push(Diagnostic::error(d.source.clone(), 1, 1, "bad-file-name",
+                    format!("the file name `{}.md` cannot be part of a URL", d.stem))
+                    .with_hint("name unnumbered items with lowercase ASCII letters, digits and hyphens, e.g. `chronicle.md`"));
+            }
+        }
+    }
+
+    // Issuers.
+    let mut issuer_docs: BTreeMap<&str, Vec<(usize, bool)>> = BTreeMap::new();
+    let newest_first = newest_first(archive);
+    for &i in &newest_first {
+        for (k, name) in docs[i].issuers.iter().enumerate() {
+            issuer_docs
+                .entry(name.as_str())
+                .or_default()
+                .push((i, k == 0));
+        }
+    }
+    let mut issuers: Vec<IssuerEntry> = Vec::new();
+    let mut issuer_slug_owner: BTreeMap<String, String> = BTreeMap::new();
+    for (name, documents) in issuer_docs {
+        let slug_value = config
+            .issuers
+            .get(name)
+            .and_then(|s| s.slug.clone())
+            .unwrap_or_else(|| slug::syllables(name));
+        let first_file = &docs[documents[0].0].source;
+        if !slug::is_valid(&slug_value) {
+            problems.push(
+                Diagnostic::error(
+                    first_file.clone(),
+                    1,
+                    1,
+                    "bad-slug",
+                    format!("cannot derive a URL slug for the issuer `{name}`"),
+                )
+                .with_hint(format!(
+                    "add `issuers: {{{name}: {{slug: <slug>}}}}` to gazette.yaml"
+                )),
+            );
+            continue;
+        }
+        if let Some(other) = issuer_slug_owner.get(&slug_value) {
+            problems.push(Diagnostic::error(first_file.clone(), 1, 1, "slug-collision",
+                format!("issuers `{name}` and `{other}` both get the URL slug `{slug_value}`"))
+                .with_hint(format!("add an override to gazette.yaml: `issuers: {{{name}: {{slug: <another-slug>}}}}`")));
+            continue;
+        }
+        issuer_slug_owner.insert(slug_value.clone(), name.to_string());
+        issuers.push(IssuerEntry {
+            name: name.to_string(),
+            slug: slug_value,
+            documents,
+        });
+    }
+    issuers.sort_by_cached_key(|e| slug::sort_key(&e.name));
+    let issuer_by_name = issuers
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+
+    // Sections.
+    let mut sections = vec![Vec::new(); config.sections.len()];
+    for &i in &newest_first {
+        sections[docs[i].section].push(i);
+    }
+
+    // Types.
+    let mut type_docs: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &newest_first {
+        if let Some(t) = &docs[i].doc_type {
+            type_docs.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let mut types = Vec::new();
+    let mut type_slug_owner: BTreeMap<String, String> = BTreeMap::new();
+    for (name, documents) in type_docs {
+        let slug_value = slug::compact(name);
+        let first_file = &docs[documents[0]].source;
+        if !slug::is_valid(&slug_value) {
+            problems.push(
+                Diagnostic::error(
+                    first_file.clone(),
+                    1,
+                    1,
+                    "bad-slug",
+                    format!("cannot derive a URL slug for the 文种 `{name}`"),
+                )
+                .with_hint("write `doc_type` with Chinese characters, e.g. 通知"),
+            );
+            continue;
+        }
+        if let Some(other) = type_slug_owner.get(&slug_value) {
+            problems.push(
+                Diagnostic::error(
+                    first_file.clone(),
+                    1,
+                    1,
+                    "slug-collision",
+                    format!("文种 `{name}` and `{other}` both get the URL slug `{slug_value}`"),
+                )
+                .with_hint("use one spelling of the 文种 in `doc_type`"),
+            );
+            continue;
+        }
+        type_slug_owner.insert(slug_value.clone(), name.to_string());
+        types.push(TypeEntry {
+            name: name.to_string(),
+            slug: slug_value,
+            documents,
+        });
+    }
+    types.sort_by_cached_key(|e| slug::sort_key(&e.name));
+    let type_by_name = types
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+
+    // Issues and years.
+    let mut issue_documents = vec![Vec::new(); archive.issues.len()];
+    for (i, d) in docs.iter().enumerate() {
+        issue_documents[d.issue].push(i);
+    }
+    let mut years: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+    for (i, issue) in archive.issues.iter().enumerate() {
+        years.entry(issue.year).or_default().push(i);
+    }
+    let years: Vec<(u16, Vec<usize>)> = years
+        .into_iter()
+        .rev()
+        .map(|(y, mut v)| {
+            v.reverse();
+            (y, v)
+        })
+        .collect();
+
+    // Every page and file path; two things at one path are an error.
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |path: String, owner: &str, problems: &mut Vec<Diagnostic>| {
+        if let Some(other) = owners.get(&path) {
+            problems.push(
+                Diagnostic::error(
+                    owner.to_string(),
+                    1,
+                    1,
+                    "url-collision",
+                    format!("this would be published at /{path}, which {other} already uses"),
+                )
+                .with_hint("rename the file, or correct its 文号"),
+            );
+        } else {
+            owners.insert(path, owner.to_string());
+        }
+    };
+    for (i, d) in docs.iter().enumerate() {
+        claim(doc_paths[i].clone(), &d.source, &mut problems);
+    }
+    for issue in &archive.issues {
+        let base = issue_path(issue.year, issue.number);
+        claim(base.clone(), &issue.source, &mut problems);
+        for asset in &issue.assets {
+            claim(
+                format!("{base}{asset}"),
+                &format!(
+                    "{}/{asset}",
+                    issue
+                        .source
+                        .trim_end_matches(crate::content::ISSUE_FILE)
+                        .trim_end_matches('/')
+                ),
+                &mut problems,
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut paths: BTreeSet<String> = owners.into_keys().collect();
+    paths.insert(String::new());
+    for p in ["issues/", "issuers/", "sections/", "types/"] {
+        paths.insert(p.to_string());
+    }
+    for (y, _) in &years {
+        paths.insert(format!("issues/{y}/"));
+    }
+    for e in &issuers {
+        paths.insert(format!("issuers/{}/", e.slug));
+    }
+    for s in &config.sections {
+        paths.insert(format!("sections/{}/", s.slug));
+    }
+    for t in &types {
+        paths.insert(format!("types/{}/", t.slug));
+    }
+    Ok(Index {
+        doc_paths,
+        issue_documents,
+        years,
+        issuers,
+        issuer_by_name,
+        sections,
+        types,
+        type_by_name,
+        by_doc_number,
+        paths,
+    })
+}
+
+/// Document indexes, newest issue first, table-of-contents order within an issue.
+fn newest_first(archive: &Archive) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..archive.documents.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(archive.documents[i].issue));
+    order
+}
+
+fn stem_slug(stem: &str) -> String {
+    stem.to_ascii_lowercase().replace(['_', ' '], "-")
+}
+
+fn doc_path(d: &Document, archive: &Archive, series: &BTreeMap<String, String>) -> String {
+    let issue = &archive.issues[d.issue];
+    match &d.doc_number {
+        Some(n) if d.duplicate_of().is_none() => {
+            let year = n
+                .year
+                .or(d.date.map(|date| date.year()))
+                .unwrap_or(issue.year);
+            let series = series.get(&n.prefix).map_or("unknown", String::as_str);
+            format!("documents/{series}/{year}/{}/", n.seq)
+        }
+        _ => format!(
+            "{}{}/",
+            issue_path(issue.year, issue.number),
+            stem_slug(&d.stem)
+        ),
+    }
+}

@@ -1,0 +1,223 @@
+//! The data templates see. Small, serialisable views built from the archive: summaries are
+//! built once per document and issue and shared (cheaply cloned) by every page that lists
+//! them; a page's own view is built when that page is rendered. Links are site paths in
+//! the form the output uses (`…/index.html` when links are relative, so the site works from
+//! `file://`); templates put `{{ root }}` in front of them.
+
+use serde::Serialize;
+
+use crate::content::date::Date;
+
+/// A link.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    /// Text to show.
+    pub title: String,
+    /// Site path in link form, to be prefixed with `root`.
+    pub href: String,
+}
+
+/// A date in both forms.
+#[derive(Clone, Debug, Serialize)]
+pub struct DateView {
+    /// `2019-12-09`.
+    pub iso: String,
+    /// `2019年12月9日`.
+    pub cn: String,
+}
+
+impl From<Date> for DateView {
+    fn from(d: Date) -> Self {
+        DateView {
+            iso: d.to_string(),
+            cn: d.chinese(),
+        }
+    }
+}
+
+/// A document as lists show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocSummary<'a> {
+    /// 标题.
+    pub title: &'a str,
+    /// Its page.
+    pub href: String,
+    /// 文号, normalised.
+    pub doc_number: Option<String>,
+    /// 登记号.
+    pub registration_number: Option<&'a str>,
+    /// 成文日期.
+    pub date: Option<DateView>,
+    /// 发文机关, lead first.
+    pub issuers: &'a [String],
+    /// 文种.
+    pub doc_type: Option<&'a str>,
+    /// 栏目.
+    pub section: &'a str,
+    /// `2019年第12期`.
+    pub issue_label: String,
+    /// 总第N期.
+    pub issue_serial: u32,
+    /// The issue's page.
+    pub issue_href: String,
+    /// Printed pages: `4` or `4—7`.
+    pub pages: Option<String>,
+}
+
+/// An issue as lists show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueSummary {
+    /// `2019年第12期`.
+    pub label: String,
+    /// The year.
+    pub year: u16,
+    /// 第N期.
+    pub number: u16,
+    /// 总第N期.
+    pub serial: u32,
+    /// Publication date.
+    pub published: Option<DateView>,
+    /// Its page.
+    pub href: String,
+    /// How many items it holds.
+    pub document_count: usize,
+}
+
+/// One 栏目 of an issue's table of contents.
+#[derive(Clone, Debug, Serialize)]
+pub struct TocGroup {
+    /// 栏目 name.
+    pub name: String,
+    /// Its slug.
+    pub slug: String,
+    /// The section page.
+    pub href: String,
+    /// Its items, in printed order.
+    pub documents: Vec<tera::Value>,
+}
+
+/// A file published with an issue.
+#[derive(Clone, Debug, Serialize)]
+pub struct Asset {
+    /// File name within the issue folder.
+    pub name: String,
+    /// Its address.
+    pub href: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// An issue with its table of contents.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueView {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: tera::Value,
+    /// The editor's note as HTML.
+    pub note: String,
+    /// Table of contents, by section in the site's order.
+    pub groups: Vec<TocGroup>,
+    /// Files published with the issue.
+    pub assets: Vec<Asset>,
+    /// The facsimile, if any.
+    pub pdf: Option<Asset>,
+    /// Previous issue (older).
+    pub prev: Option<tera::Value>,
+    /// Next issue (newer).
+    pub next: Option<tera::Value>,
+}
+
+/// An issuer of a document, as its page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssuerRef<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// The issuer's page.
+    pub href: String,
+    /// Whether it is the lead issuer (主办).
+    pub lead: bool,
+}
+
+/// A document page.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocView<'a> {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: tera::Value,
+    /// Issuers, linked.
+    pub issuer_links: Vec<IssuerRef<'a>>,
+    /// The 文种's page.
+    pub type_href: Option<String>,
+    /// The section's page.
+    pub section_href: String,
+    /// 主送机关.
+    pub addressees: &'a [String],
+    /// 施行日期.
+    pub valid_from: Option<DateView>,
+    /// 有效期至.
+    pub valid_until: Option<DateView>,
+    /// 附件.
+    pub attachments: Vec<Link>,
+    /// 主题词.
+    pub subjects: &'a [String],
+    /// `extra` from the front matter, as written.
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    /// The body as HTML.
+    pub body: String,
+    /// The Markdown source file, relative to the site root.
+    pub source: &'a str,
+    /// Previous item of the issue.
+    pub prev: Option<tera::Value>,
+    /// Next item of the issue.
+    pub next: Option<tera::Value>,
+}
+
+/// A term of an index (an issuer, a section or a 文种) as the index page lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TermSummary {
+    /// Name.
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// Its page.
+    pub href: String,
+    /// Number of documents.
+    pub count: usize,
+    /// For issuers: number of documents it leads.
+    pub lead_count: usize,
+}
+
+/// A list entry on a term page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// The document.
+    pub doc: tera::Value,
+    /// On issuer pages: whether this issuer leads the document.
+    pub lead: bool,
+}
+
+/// Where a paginated list stands.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pagination {
+    /// This page, from 1.
+    pub current: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// Entries in all pages.
+    pub total_entries: usize,
+    /// Every page, for page links.
+    pub pages: Vec<PageLink>,
+    /// The previous page.
+    pub prev: Option<String>,
+    /// The next page.
+    pub next: Option<String>,
+}
+
+/// A link to one page of a paginated list.
+#[derive(Clone, Debug, Serialize)]
+pub struct PageLink {
+    /// Page number.
+    pub number: usize,
+    /// Its address.
+    pub href: String,
+}
