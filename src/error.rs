@@ -31,7 +31,7 @@ impl fmt::Display for Severity {
 pub struct Diagnostic {
     /// File relative to the site root, `/`-separated.
     pub path: String,
-    /// 1-based line in the file (0 when the problem concerns the whole file set).
+    /// 1-based line in the file.
     pub line: usize,
     /// 1-based column, counted in characters.
     pub column: usize,
@@ -57,8 +57,9 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             path: path.into(),
-            line,
-            column,
+            // A problem with a whole file is reported at its start, where editors jump to.
+            line: line.max(1),
+            column: column.max(1),
             severity: Severity::Error,
             code,
             message: message.into(),

@@ -92,7 +92,8 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             continue;
         }
         if let Some(&other) = by_doc_number.get(&n.to_string()) {
-            problems.push(Diagnostic::error(d.source.clone(), 1, 1, "duplicate-doc-number",
+            let (l, c) = d.position_of("doc_number");
+            problems.push(Diagnostic::error(d.source.clone(), l, c, "duplicate-doc-number",
                 format!("文号 {n} is also the 文号 of {}", docs[other].source))
                 .with_hint(format!("if this is a reprint of the same document, add `extra: {{duplicate_of: \"{n}\"}}` to one of them; otherwise correct the 文号")));
         } else {
@@ -125,6 +126,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         if series_slugs.contains_key(&n.prefix) {
             continue;
         }
+        let (l, c) = d.position_of("doc_number");
         let slug_value = config
             .series
             .get(&n.prefix)
@@ -134,8 +136,8 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             problems.push(
                 Diagnostic::error(
                     d.source.clone(),
-                    1,
-                    1,
+                    l,
+                    c,
                     "bad-slug",
                     format!("cannot derive a URL slug for the 机关代字 `{}`", n.prefix),
                 )
@@ -147,7 +149,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             continue;
         }
         if let Some((other, file)) = series_owner.get(&slug_value) {
-            problems.push(Diagnostic::error(d.source.clone(), 1, 1, "slug-collision",
+            problems.push(Diagnostic::error(d.source.clone(), l, c, "slug-collision",
                 format!("机关代字 `{}` and `{other}` (in {file}) both get the URL slug `{slug_value}`", n.prefix))
                 .with_hint(format!("add an override to gazette.yaml, e.g. `series: {{{}: {slug_value}2}}`", n.prefix)));
             continue;
@@ -192,12 +194,13 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             .and_then(|s| s.slug.clone())
             .unwrap_or_else(|| slug::syllables(name));
         let first_file = &docs[documents[0].0].source;
+        let (fl, fc) = docs[documents[0].0].position_of("issuers");
         if !slug::is_valid(&slug_value) {
             problems.push(
                 Diagnostic::error(
                     first_file.clone(),
-                    1,
-                    1,
+                    fl,
+                    fc,
                     "bad-slug",
                     format!("cannot derive a URL slug for the issuer `{name}`"),
                 )
@@ -208,7 +211,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             continue;
         }
         if let Some(other) = issuer_slug_owner.get(&slug_value) {
-            problems.push(Diagnostic::error(first_file.clone(), 1, 1, "slug-collision",
+            problems.push(Diagnostic::error(first_file.clone(), fl, fc, "slug-collision",
                 format!("issuers `{name}` and `{other}` both get the URL slug `{slug_value}`"))
                 .with_hint(format!("add an override to gazette.yaml: `issuers: {{{name}: {{slug: <another-slug>}}}}`")));
             continue;
@@ -245,12 +248,13 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     for (name, documents) in type_docs {
         let slug_value = slug::compact(name);
         let first_file = &docs[documents[0]].source;
+        let (fl, fc) = docs[documents[0]].position_of("doc_type");
         if !slug::is_valid(&slug_value) {
             problems.push(
                 Diagnostic::error(
                     first_file.clone(),
-                    1,
-                    1,
+                    fl,
+                    fc,
                     "bad-slug",
                     format!("cannot derive a URL slug for the 文种 `{name}`"),
                 )
@@ -262,8 +266,8 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             problems.push(
                 Diagnostic::error(
                     first_file.clone(),
-                    1,
-                    1,
+                    fl,
+                    fc,
                     "slug-collision",
                     format!("文种 `{name}` and `{other}` both get the URL slug `{slug_value}`"),
                 )
@@ -322,7 +326,13 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         }
     };
     for (i, d) in docs.iter().enumerate() {
-        claim(doc_paths[i].clone(), &d.source, &mut problems);
+        let duplicated = d.duplicate_of().is_none()
+            && d.doc_number
+                .as_ref()
+                .is_some_and(|n| by_doc_number.get(&n.to_string()) != Some(&i));
+        if !duplicated {
+            claim(doc_paths[i].clone(), &d.source, &mut problems);
+        }
     }
     for issue in &archive.issues {
         let base = issue_path(issue.year, issue.number);

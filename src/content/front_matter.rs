@@ -86,7 +86,10 @@ pub fn key_positions(yaml: &str, first_line: usize) -> BTreeMap<String, (usize, 
 
 /// Converts a byte offset in `text` into a 1-based (line, column), the column in characters.
 pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let byte = byte.min(text.len());
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
     let before = &text[..byte];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -124,6 +127,18 @@ mod tests {
         assert_eq!(keys["title"], (2, 8));
         assert_eq!(keys["date"], (5, 9));
         assert!(!keys.contains_key("nested"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splitting_never_panics(text in "(---\n)?[\\PC\n]{0,200}(\n---\n)?[\\PC\n]{0,50}") {
+            if let Ok(s) = split(&text) {
+                proptest::prop_assert!(s.yaml_line == 2 && s.body_line >= 3);
+                proptest::prop_assert!(text.contains(s.yaml) && text.ends_with(s.body));
+            }
+            let _ = key_positions(&text, 1);
+            let _ = line_col(&text, text.len() / 2);
+        }
     }
 
     #[test]

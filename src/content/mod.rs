@@ -119,9 +119,16 @@ pub struct Document {
     pub body: String,
     /// The line of the file on which the body starts.
     pub body_line: usize,
+    /// Where each front matter field stands in the file: name → (line, column of its value).
+    pub positions: BTreeMap<String, (usize, usize)>,
 }
 
 impl Document {
+    /// Where the front matter field `key` stands, or the start of the file.
+    pub fn position_of(&self, key: &str) -> (usize, usize) {
+        self.positions.get(key).copied().unwrap_or((1, 1))
+    }
+
     /// The 文号 this document duplicates, from `extra.duplicate_of`.
     pub fn duplicate_of(&self) -> Option<&str> {
         self.extra.get("duplicate_of").and_then(|v| v.as_str())
@@ -248,6 +255,13 @@ impl<'de> Deserialize<'de> for DateInput {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateInput, E> {
                 Ok(DateInput(v.to_string()))
             }
+            // `date: 20191209` is a number to YAML; report it with the other date mistakes.
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DateInput, E> {
+                Ok(DateInput(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DateInput, E> {
+                Ok(DateInput(v.to_string()))
+            }
         }
         d.deserialize_any(V)
     }
@@ -264,7 +278,19 @@ pub fn yaml_diagnostic(
     fields: &[&str],
 ) -> Diagnostic {
     let line = e.line + line_offset;
-    if let Some(rest) = e.message.strip_prefix("unknown field `") {
+    // The parser puts the path of the offending value first: `attachments[0]: unknown field …`.
+    let (field, message) = match e.message.split_once(": ") {
+        Some((p, rest))
+            if !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '[' | ']' | '.')) =>
+        {
+            (Some(p), rest)
+        }
+        _ => (None, e.message.as_str()),
+    };
+    let within = field.map(|f| format!(" in `{f}`")).unwrap_or_default();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
         // serde lists the fields it expected: use them, they fit nested structs too.
         let expected: Vec<&str> = rest
@@ -273,34 +299,44 @@ pub fn yaml_diagnostic(
             .unwrap_or_else(|| fields.to_vec());
         let hint = match did_you_mean(name, expected.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("known fields: {}", expected.join(", ")),
+            None => format!("known fields here: {}", expected.join(", ")),
         };
         return Diagnostic::error(
             path,
             line,
             e.column,
             "unknown-field",
-            format!("unknown field `{name}`"),
+            format!("unknown field `{name}`{within}"),
         )
         .with_hint(hint);
     }
-    if let Some(rest) = e.message.strip_prefix("missing field `") {
+    if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
         return Diagnostic::error(
             path,
             line,
             e.column,
             "missing-field",
-            format!("missing required field `{name}`"),
+            format!("missing required field `{name}`{within}"),
         )
         .with_hint(format!("add a line `{name}: …` to the front matter"));
     }
-    if e.message.starts_with("invalid type")
-        || e.message.starts_with("invalid value")
-        || e.message.starts_with("invalid length")
+    if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
     {
-        return Diagnostic::error(path, line, e.column, "wrong-type", e.message.clone())
-            .with_hint("see the field table in the README for each field's type");
+        let message = message
+            .replace("expected u32", "expected a whole number")
+            .replace("expected u16", "expected a whole number");
+        let subject = field.map(|f| format!("`{f}`: ")).unwrap_or_default();
+        return Diagnostic::error(
+            path,
+            line,
+            e.column,
+            "wrong-type",
+            format!("{subject}{message}"),
+        )
+        .with_hint("see the field table in the README for each field's type");
     }
     Diagnostic::error(
         path,
@@ -484,7 +520,7 @@ fn discover(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Found> {
                     )
                 };
                 problems.push(
-                    Diagnostic::error(path, 0, 0, "unreadable-file", message)
+                    Diagnostic::error(path, 1, 1, "unreadable-file", message)
                         .with_hint("remove the link or fix the file's permissions"),
                 );
                 continue;
@@ -559,7 +595,7 @@ enum Parsed {
 /// Reads a file as text: size limit, UTF-8, BOM and CRLF handled.
 pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
     let unreadable = |e: std::io::Error| {
-        Diagnostic::error(rel, 0, 0, "unreadable-file", format!("cannot read: {e}"))
+        Diagnostic::error(rel, 1, 1, "unreadable-file", format!("cannot read: {e}"))
             .with_hint("check that the file exists and is readable")
     };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
@@ -902,6 +938,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             extra: raw.extra,
             body: split.body.to_string(),
             body_line: split.body_line,
+            positions: keys,
         }),
     ))
 }

@@ -391,10 +391,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page: its site path and its HTML (plus warnings), or the problems.
-    fn render_page(
-        &self,
-        page: Page,
-    ) -> (String, PageResult) {
+    fn render_page(&self, page: Page) -> (String, PageResult) {
         let mut problems = Vec::new();
         let size = self.config.paginate;
         let (path, template, ctx) = match page {

@@ -1,0 +1,6 @@
+//! Integration tests: one binary, a module per feature.
+
+mod build;
+mod golden;
+mod invalid;
+mod support;
