@@ -12,19 +12,26 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod index;
+pub mod lint;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod report;
+pub mod scaffold;
+pub mod serve;
 mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use config::Config;
 use content::Archive;
 use error::{Diagnostic, Error, Result, Severity, sort_diagnostics};
 use index::Index;
+use progress::{Phase, Progress};
 
 /// What `gazette build` is asked to do.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct BuildOptions {
     /// The site root (holds `gazette.yaml`, `content/`, `themes/`).
     pub root: PathBuf,
@@ -34,6 +41,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace an output folder that was not made by gazette.
     pub force: bool,
+    /// Told how the build advances, if anyone listens.
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 /// What a successful build did.
@@ -96,11 +105,46 @@ fn invalid(mut problems: Vec<Diagnostic>) -> Error {
     Error::Invalid(problems)
 }
 
+/// Checks the site at `root` without writing anything: everything `build` validates (front
+/// matter, indexes, templates, links in every page) plus the warnings of [`lint`]. Returns
+/// every problem found, sorted; `Err` only when the check itself could not run.
+pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
+    let site = match load(root, None) {
+        Ok(site) => site,
+        Err(Error::Invalid(problems)) => return Ok(problems),
+        Err(e) => return Err(e),
+    };
+    let templates = match render::templates::load(&site.root, &site.config.theme) {
+        Ok(t) => t,
+        Err(Error::Invalid(problems)) => return Ok(problems),
+        Err(e) => return Err(e),
+    };
+    let renderer = render::Renderer::new(
+        &site.root,
+        &site.config,
+        &site.archive,
+        &site.index,
+        &templates,
+    );
+    let mut problems = renderer.render_all(&output::Discard, None).problems;
+    problems.extend(lint::warnings(&site.config, &site.archive, &site.index));
+    sort_diagnostics(&mut problems);
+    Ok(problems)
+}
+
 /// Builds the site: validates everything, renders every page, and only when all of it
 /// succeeded replaces the output folder's contents. On failure the previous output is intact.
 pub fn build(options: &BuildOptions) -> Result<Summary> {
+    let progress = options.progress.as_deref();
+    let started = std::time::Instant::now();
+    if let Some(p) = progress {
+        p.start(Phase::Load, 0);
+    }
     let site = load(&options.root, options.base_url.as_deref())?;
     let templates = render::templates::load(&site.root, &site.config.theme)?;
+    if let Some(p) = progress {
+        p.finish(Phase::Load, started.elapsed());
+    }
     let output_dir = options
         .output
         .clone()
@@ -113,7 +157,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         &site.index,
         &templates,
     );
-    let mut rendered = renderer.render_all(&output);
+    let started = std::time::Instant::now();
+    let mut rendered = renderer.render_all(&output, progress);
+    if let Some(p) = progress {
+        p.finish(Phase::Render, started.elapsed());
+    }
     sort_diagnostics(&mut rendered.problems);
     if rendered
         .problems
@@ -123,8 +171,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         output.discard();
         return Err(Error::Invalid(rendered.problems));
     }
+    let mut warnings = rendered.problems;
+    warnings.extend(lint::warnings(&site.config, &site.archive, &site.index));
+    sort_diagnostics(&mut warnings);
     let dir = output.dir().to_path_buf();
+    let started = std::time::Instant::now();
+    if let Some(p) = progress {
+        p.start(Phase::Publish, 0);
+    }
     let applied = output.apply(&rendered.files)?;
+    if let Some(p) = progress {
+        p.finish(Phase::Publish, started.elapsed());
+    }
     Ok(Summary {
         documents: site.archive.documents.len(),
         issues: site.archive.issues.len(),
@@ -133,7 +191,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         written: applied.written,
         unchanged: rendered.unchanged,
         removed: applied.removed,
-        warnings: rendered.problems,
+        warnings,
         output: dir,
     })
 }

@@ -1,11 +1,14 @@
 //! The `gazette` command line.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
-use gazette::error::Error;
+use clap::{Parser, Subcommand, ValueEnum};
+use gazette::error::{Diagnostic, Error, Severity};
+use gazette::progress::{Phase, Progress};
 
 #[derive(Parser)]
 #[command(
@@ -14,8 +17,20 @@ use gazette::error::Error;
     about = "Builds a government gazette archive (政府公报) into a static website"
 )]
 struct Cli {
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every phase with its time, and every warning in full.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -35,11 +50,140 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the archive without writing anything; exit 1 if any problem is found.
+    Check {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print the problems.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit 0 when there are warnings but no errors.
+        #[arg(long)]
+        allow_warnings: bool,
+    },
+    /// Create a new issue or document, with its front matter filled in.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Build, serve the site on 127.0.0.1, rebuild on change and reload open pages.
+    Serve {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: <root>/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A new issue: `gazette new issue 2020/1`.
+    Issue {
+        /// The issue, <year>/<number>.
+        issue: String,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// A new document: `gazette new doc 2020/1 wzf-2020-1 --title … --doc-number …`.
+    Doc {
+        /// The issue, <year>/<number>.
+        issue: String,
+        /// The file name, without .md (lowercase ASCII letters, digits, hyphens).
+        name: String,
+        /// The title, as printed.
+        #[arg(long)]
+        title: String,
+        /// The 文号, e.g. 温政发〔2020〕1号.
+        #[arg(long)]
+        doc_number: Option<String>,
+        /// The 栏目 (default 文件发布).
+        #[arg(long)]
+        section: Option<String>,
+        /// An issuer (repeat for joint documents, lead first).
+        #[arg(long = "issuer")]
+        issuers: Vec<String>,
+        /// The 成文日期 (default: today, for numbered documents).
+        #[arg(long)]
+        date: Option<String>,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Progress on a terminal: a bar while rendering.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, phase: Phase, total: usize) {
+        if phase == Phase::Render {
+            self.0.set_length(total as u64);
+            self.0.set_position(0);
+            self.0.set_message("rendering");
+        }
+    }
+    fn advance(&self, n: usize) {
+        self.0.inc(n as u64);
+    }
+    fn finish(&self, phase: Phase, _elapsed: Duration) {
+        if phase == Phase::Render {
+            self.0.finish_and_clear();
+        }
+    }
+}
+
+/// Progress in a log: one line per phase.
+struct Lines {
+    pages: Mutex<usize>,
+}
+
+#[allow(clippy::print_stdout)]
+impl Progress for Lines {
+    fn start(&self, phase: Phase, total: usize) {
+        if phase == Phase::Render {
+            *self.pages.lock().expect("lock") = total;
+        }
+    }
+    fn advance(&self, _n: usize) {}
+    fn finish(&self, phase: Phase, elapsed: Duration) {
+        let detail = if phase == Phase::Render {
+            format!(" ({} pages)", self.pages.lock().expect("lock"))
+        } else {
+            String::new()
+        };
+        println!(
+            "{:>8}{detail} in {:.2} s",
+            phase.name(),
+            elapsed.as_secs_f64()
+        );
+    }
+}
+
+fn print_problems(problems: &[Diagnostic], root: &std::path::Path) {
+    eprint!("{}", gazette::report::text(problems, root));
+}
+
+fn today() -> gazette::content::date::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    gazette::content::date::Date::from_days_since_epoch(days as i64).expect("a date in range")
 }
 
 #[allow(clippy::print_stdout)]
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (quiet, verbose) = (cli.quiet, cli.verbose);
     match cli.command {
         Command::Build {
             root,
@@ -48,44 +192,192 @@ fn main() -> ExitCode {
             force,
         } => {
             let started = Instant::now();
+            let progress: Option<Arc<dyn Progress>> = if quiet {
+                None
+            } else if verbose {
+                Some(Arc::new(Lines {
+                    pages: Mutex::new(0),
+                }))
+            } else if std::io::stderr().is_terminal() {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                        .expect("valid template")
+                        .progress_chars("=> "),
+                );
+                Some(Arc::new(Bar(bar)))
+            } else {
+                None
+            };
             let options = gazette::BuildOptions {
-                root,
+                root: root.clone(),
                 output,
                 base_url,
                 force,
+                progress,
             };
             match gazette::build(&options) {
                 Ok(summary) => {
-                    for w in &summary.warnings {
-                        eprintln!("{w}");
+                    if !summary.warnings.is_empty() && !quiet {
+                        print_problems(&summary.warnings, &root);
                     }
-                    println!(
-                        "Built {} documents in {} issues: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
-                        summary.documents,
-                        summary.issues,
-                        summary.pages,
-                        summary.files,
-                        summary.written,
-                        summary.unchanged,
-                        summary.removed,
-                        started.elapsed().as_secs_f64()
-                    );
-                    println!("Output: {}", summary.output.display());
-                    if !summary.warnings.is_empty() {
-                        println!("{} warning(s)", summary.warnings.len());
+                    if !quiet {
+                        println!(
+                            "Built {} documents in {} issues: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
+                            summary.documents,
+                            summary.issues,
+                            summary.pages,
+                            summary.files,
+                            summary.written,
+                            summary.unchanged,
+                            summary.removed,
+                            started.elapsed().as_secs_f64()
+                        );
+                        println!("Output: {}", summary.output.display());
+                        if !summary.warnings.is_empty() {
+                            println!("{} warning(s)", summary.warnings.len());
+                        }
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => report(&e),
+                Err(e) => report(&e, &root),
+            }
+        }
+        Command::Check {
+            root,
+            format,
+            allow_warnings,
+        } => match gazette::check(&root) {
+            Ok(problems) => {
+                match format {
+                    Format::Text => {
+                        print!("{}", gazette::report::text(&problems, &root));
+                        let errors = problems
+                            .iter()
+                            .filter(|d| d.severity == Severity::Error)
+                            .count();
+                        let warnings = problems.len() - errors;
+                        if !quiet {
+                            if problems.is_empty() {
+                                println!("No problems found.");
+                            } else {
+                                println!("{errors} error(s), {warnings} warning(s)");
+                            }
+                        }
+                    }
+                    Format::Json => print!("{}", gazette::report::json(&problems)),
+                }
+                let failing = problems
+                    .iter()
+                    .any(|d| d.severity == Severity::Error || !allow_warnings);
+                if failing {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::New { what } => {
+            let result = match what {
+                New::Issue { issue, root } => gazette::scaffold::parse_issue_ref(&issue)
+                    .and_then(|issue| gazette::scaffold::new_issue(&root, issue)),
+                New::Doc {
+                    issue,
+                    name,
+                    title,
+                    doc_number,
+                    section,
+                    issuers,
+                    date,
+                    root,
+                } => gazette::scaffold::parse_issue_ref(&issue).and_then(|issue| {
+                    let doc = gazette::scaffold::NewDoc {
+                        issue,
+                        name,
+                        title,
+                        doc_number,
+                        section,
+                        issuers,
+                        date,
+                    };
+                    gazette::scaffold::new_doc(&root, &doc, today())
+                }),
+            };
+            match result {
+                Ok(path) => {
+                    if !quiet {
+                        println!("Created {}", path.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report(&e, std::path::Path::new(".")),
+            }
+        }
+        Command::Serve {
+            root,
+            output,
+            port,
+            open,
+        } => {
+            let options = gazette::serve::ServeOptions {
+                root: root.clone(),
+                output,
+                port,
+            };
+            let on_event = |event: gazette::serve::Event<'_>| match event {
+                gazette::serve::Event::Listening(url) => {
+                    println!("Serving on {url} (Ctrl-C to stop)");
+                    if open {
+                        open_browser(url);
+                    }
+                }
+                gazette::serve::Event::Built(summary) => {
+                    if !quiet {
+                        println!(
+                            "Built {} documents: {} written, {} unchanged",
+                            summary.documents, summary.written, summary.unchanged
+                        );
+                    }
+                }
+                gazette::serve::Event::Failed(Error::Invalid(problems)) => {
+                    print_problems(problems, &root)
+                }
+                gazette::serve::Event::Failed(e) => eprintln!("error: {e}"),
+            };
+            match gazette::serve::serve(&options, &on_event) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => report(&e, &root),
             }
         }
     }
 }
 
-fn report(e: &Error) -> ExitCode {
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not start a browser; open {url} yourself");
+    }
+}
+
+fn report(e: &Error, root: &std::path::Path) -> ExitCode {
     match e {
-        Error::Invalid(_) => {
-            eprintln!("{e}");
+        Error::Invalid(problems) => {
+            print_problems(problems, root);
+            let errors = problems
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprintln!("{errors} error(s) found; nothing was written");
             ExitCode::from(1)
         }
         Error::Fatal(_) => {

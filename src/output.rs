@@ -32,6 +32,27 @@ pub enum Written {
     Staged,
 }
 
+/// Where rendered files go: the output folder, or nowhere when only checking.
+pub trait Sink: Sync {
+    /// Takes the file at site path `rel` (`/`-separated, no `..`).
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Written>;
+}
+
+/// A sink that keeps nothing, for `gazette check`.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _rel: &str, _bytes: &[u8]) -> io::Result<Written> {
+        Ok(Written::Staged)
+    }
+}
+
+impl Sink for Output {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Written> {
+        Output::put(self, rel, bytes)
+    }
+}
+
 /// The output folder of one build.
 #[derive(Debug)]
 pub struct Output {

@@ -16,7 +16,7 @@ use crate::content::markdown::{self, LinkResolver};
 use crate::content::{Archive, Document};
 use crate::error::Diagnostic;
 use crate::index::{Index, issue_path};
-use crate::output::{Output, Written};
+use crate::output::{Sink, Written};
 use templates::{Templates, template_diagnostic};
 use views::*;
 
@@ -235,12 +235,22 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page and copies every static file and issue asset into `output`.
-    pub fn render_all(&self, output: &Output) -> Rendered {
+    pub fn render_all(
+        &self,
+        output: &dyn Sink,
+        progress: Option<&dyn crate::progress::Progress>,
+    ) -> Rendered {
         let pages = self.pages();
+        if let Some(p) = progress {
+            p.start(crate::progress::Phase::Render, pages.len());
+        }
         let results: Vec<(String, Option<Written>, Vec<Diagnostic>)> = pages
             .par_iter()
             .map(|page| {
                 let (path, result) = self.render_page(*page);
+                if let Some(p) = progress {
+                    p.advance(1);
+                }
                 let file = format!("{path}index.html");
                 match result {
                     Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
@@ -275,7 +285,7 @@ impl<'a> Renderer<'a> {
         rendered
     }
 
-    fn copy_files(&self, output: &Output, rendered: &mut Rendered) {
+    fn copy_files(&self, output: &dyn Sink, rendered: &mut Rendered) {
         let mut copies: Vec<(String, std::path::PathBuf)> = Vec::new();
         // Static files: theme first, the site's own replace them by path.
         let mut by_path = std::collections::BTreeMap::new();
