@@ -155,6 +155,13 @@ pub fn new_doc(root: &Path, doc: &NewDoc, today: Date) -> Result<PathBuf> {
             "`{name}` cannot be a file name: use lowercase ASCII letters, digits and hyphens, e.g. wzf-2020-1"
         )));
     }
+    let path = dir.join(format!("{name}.md"));
+    if path.exists() {
+        return Err(Error::Fatal(format!(
+            "{} already exists; gazette new never overwrites a file",
+            path.display()
+        )));
+    }
     if doc.title.trim().is_empty() {
         return Err(Error::Fatal(
             "--title is required and must not be empty".into(),
@@ -219,7 +226,6 @@ pub fn new_doc(root: &Path, doc: &NewDoc, today: Date) -> Result<PathBuf> {
         let _ = writeln!(text, "date: {}", Date::parse(d).map_err(Error::Fatal)?);
     }
     text.push_str("---\n\n");
-    let path = dir.join(format!("{name}.md"));
     create_new(&path, &text)?;
     Ok(path)
 }

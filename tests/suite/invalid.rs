@@ -33,6 +33,24 @@ fn check(case: &str) {
         before,
         "{case}: the failed build changed the output folder"
     );
+
+    // `gazette check` prints the same problems with the offending line and a caret, or as
+    // JSON, and exits 1.
+    let text = run_gazette(&["check", "--root"], site.path());
+    assert_eq!(text.status, Some(1), "{case}: check exit status");
+    assert_text(&text.stdout, &dir.join(case).join("expected-check.txt"));
+    let json = run_gazette(&["check", "--format", "json", "--root"], site.path());
+    assert_eq!(
+        json.status,
+        Some(1),
+        "{case}: check --format json exit status"
+    );
+    assert_text(&json.stdout, &dir.join(case).join("expected-check.json"));
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(
+        parsed.as_array().is_some_and(|a| !a.is_empty()),
+        "{case}: JSON lists the problems"
+    );
 }
 
 macro_rules! cases {

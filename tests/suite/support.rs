@@ -175,3 +175,24 @@ pub fn build(root: &Path, output: &Path) -> gazette::error::Result<gazette::Summ
         ..Default::default()
     })
 }
+
+/// What a run of the `gazette` binary printed.
+pub struct Run {
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the `gazette` binary with `args` followed by `path`.
+pub fn run_gazette(args: &[&str], path: &Path) -> Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("the gazette binary runs");
+    Run {
+        status: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
