@@ -7,10 +7,12 @@
 //! those with overrides in `gazette.yaml`. Whatever the input, a derived slug holds only
 //! `[a-z0-9-]`, so it can never leave the folder it names.
 
+use std::borrow::Cow;
+
 use pinyin::ToPinyin;
 
 enum Token {
-    Syllable(&'static str),
+    Syllable(Cow<'static, str>),
     Word(String),
 }
 
@@ -31,7 +33,13 @@ fn tokens(text: &str) -> Vec<Token> {
             out.push(Token::Word(std::mem::take(&mut word)));
         }
         if let Some(p) = c.to_pinyin() {
-            out.push(Token::Syllable(p.plain()));
+            // ü (旅 lǚ, 女 nǚ) is written v, as pinyin keyboards do, to stay ASCII.
+            let plain = p.plain();
+            out.push(Token::Syllable(if plain.contains('ü') {
+                Cow::Owned(plain.replace('ü', "v"))
+            } else {
+                Cow::Borrowed(plain)
+            }));
         }
     }
     if !word.is_empty() {
@@ -56,7 +64,7 @@ pub fn syllables(text: &str) -> String {
     tokens(text)
         .into_iter()
         .map(|t| match t {
-            Token::Syllable(s) => s.to_string(),
+            Token::Syllable(s) => s.into_owned(),
             Token::Word(w) => w,
         })
         .collect::<Vec<_>>()
@@ -87,7 +95,7 @@ pub fn sort_key(text: &str) -> (String, String) {
     let mut key = String::with_capacity(text.len() * 2);
     for c in text.chars() {
         match c.to_pinyin() {
-            Some(p) => key.push_str(p.plain()),
+            Some(p) => key.push_str(&p.plain().replace('ü', "v")),
             None => key.extend(c.to_lowercase()),
         }
         key.push(' ');
@@ -117,6 +125,8 @@ mod tests {
         );
         assert_eq!(compact("通知"), "tongzhi");
         assert_eq!(syllables("〔〕!?"), "");
+        assert_eq!(syllables("文化广电旅游局"), "wen-hua-guang-dian-lv-you-ju");
+        assert_eq!(initials("女"), "n");
     }
 
     #[test]
@@ -156,6 +166,13 @@ mod tests {
             for slug in [initials(&s), syllables(&s), compact(&s)] {
                 prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
                 prop_assert!(slug.is_empty() || is_valid(&slug), "{:?}", slug);
+            }
+        }
+
+        #[test]
+        fn chinese_names_always_give_valid_slugs(s in "[\\u4e00-\\u9fa5]{1,16}") {
+            for slug in [initials(&s), syllables(&s), compact(&s)] {
+                prop_assert!(is_valid(&slug), "{:?} → {:?}", s, slug);
             }
         }
 
