@@ -3,4 +3,5 @@
 mod build;
 mod golden;
 mod invalid;
+mod publish;
 mod support;
