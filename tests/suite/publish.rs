@@ -915,3 +915,57 @@ fn an_unchanged_rebuild_with_a_base_url_rewrites_no_file() {
         assert!(out.join(file).is_file(), "{file}");
     }
 }
+
+#[test]
+fn feed_limit_keeps_the_newest_entries() {
+    let site = site_from(&repo().join("tests/fixtures/multi"));
+    let config = site.path().join("gazette.yaml");
+    let settings = read(&config);
+    fs::write(&config, format!("{settings}feed_limit: 2\n")).unwrap();
+    let out = site.path().join("public");
+    build_with(site.path(), &out, false, None);
+    for (path, xml) in feeds(&out) {
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert!(elements(doc.root_element(), "entry").len() <= 2, "{path}");
+    }
+    let xml = read(&out.join("issues/atom.xml"));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let titles: Vec<String> = elements(doc.root_element(), "entry")
+        .into_iter()
+        .map(|e| text(e, "title"))
+        .collect();
+    assert_eq!(
+        titles,
+        ["2020年第1期（总第209期）", "2019年第12期（总第208期）"]
+    );
+}
+
+#[test]
+fn build_command_takes_no_data_and_source_date_epoch() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let out = site.path().join("public");
+    let run = |epoch: &str, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(["build", "--root"])
+            .arg(site.path())
+            .arg("--output")
+            .arg(&out)
+            .args(extra)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+    };
+    let done = run("1583150400", &["--no-data"]);
+    let stdout = String::from_utf8(done.stdout).unwrap();
+    assert!(done.status.success(), "{stdout}");
+    assert!(stdout.contains("note: no base_url: sitemap.xml and robots.txt were not written"));
+    assert!(stdout.contains("note: --no-data"));
+    assert!(!out.join("data").exists());
+    assert!(!out.join("documents/wzf/2020/1/data.json").exists());
+    assert!(out.join("manifest.json").is_file());
+
+    let refused = run("yesterday", &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
+}
