@@ -56,11 +56,27 @@ struct RawConfig {
     paginate: Option<usize>,
     #[serde(default)]
     raw_html: bool,
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    redirects: BTreeMap<String, String>,
 }
 
 const CONFIG_FIELDS: &[&str] = &[
-    "title", "language", "base_url", "theme", "sections", "series", "issuers", "paginate",
+    "title",
+    "language",
+    "base_url",
+    "theme",
+    "sections",
+    "series",
+    "issuers",
+    "paginate",
     "raw_html",
+    "jurisdiction",
+    "feed_limit",
+    "redirects",
 ];
 
 /// Validated site settings.
@@ -84,6 +100,16 @@ pub struct Config {
     pub paginate: usize,
     /// Whether raw HTML in documents is passed through (off: it is shown as text).
     pub raw_html: bool,
+    /// The place whose law the documents are (`legislationJurisdiction`, e.g. 温州市);
+    /// `None` leaves it out.
+    pub jurisdiction: Option<String>,
+    /// Entries per Atom feed (the newest).
+    pub feed_limit: usize,
+    /// Moved pages: old site path → new site path, both in folder form (`old/page/`) or
+    /// file form (`old/page.html`), without a leading `/`; the home page is the empty path.
+    pub redirects: BTreeMap<String, String>,
+    /// The line of gazette.yaml on which `redirects` stands, for messages.
+    pub redirects_line: usize,
 }
 
 impl Default for Config {
@@ -113,6 +139,10 @@ impl Default for Config {
             issuers: BTreeMap::new(),
             paginate: 50,
             raw_html: false,
+            jurisdiction: None,
+            feed_limit: 50,
+            redirects: BTreeMap::new(),
+            redirects_line: 1,
         }
     }
 }
@@ -304,6 +334,56 @@ impl Config {
             }
         }
         config.raw_html = raw.raw_html;
+        config.jurisdiction = raw
+            .jurisdiction
+            .map(|j| j.trim().to_string())
+            .filter(|j| !j.is_empty());
+        if let Some(n) = raw.feed_limit {
+            if n == 0 {
+                let (l, c) = at("feed_limit");
+                problems.push(err(
+                    l,
+                    c,
+                    "bad-feed-limit",
+                    "`feed_limit` must be at least 1".into(),
+                ));
+            } else {
+                config.feed_limit = n;
+            }
+        }
+        config.redirects_line = at("redirects").0;
+        for (from, to) in &raw.redirects {
+            let (l, c) = at("redirects");
+            let from_path = redirect_path(from).filter(|p| !p.is_empty());
+            let to_path = redirect_path(to);
+            match (from_path, to_path) {
+                (Some(from_path), Some(to_path)) => {
+                    if from_path == to_path {
+                        problems.push(err(
+                            l,
+                            c,
+                            "bad-redirect",
+                            format!("redirect `{from}` points to itself"),
+                        ));
+                    }
+                    config.redirects.insert(from_path, to_path);
+                }
+                (from_path, _) => {
+                    let bad = if from_path.is_none() { from } else { to };
+                    problems.push(
+                        err(
+                            l,
+                            c,
+                            "bad-redirect",
+                            format!("redirect path `{bad}` is not a path inside the site"),
+                        )
+                        .with_hint(
+                            "write site paths such as /old/page/ or /old/page.html: no `..`, `\\`, spaces, `?` or `#`",
+                        ),
+                    );
+                }
+            }
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -328,6 +408,24 @@ fn is_plain_name(name: &str) -> bool {
         && name != ".."
         && !name.contains(['/', '\\'])
         && !name.chars().any(char::is_control)
+}
+
+/// A redirect's path as written (`/old/page/`, `old/page.html`, `/`) → a site path (`old/page/`,
+/// `old/page.html`, the empty path for the home page), or `None` if it could leave the site.
+/// `…/index.html` is the folder itself.
+pub fn redirect_path(written: &str) -> Option<String> {
+    let path = written.trim();
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let path = match path.strip_suffix("index.html") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
+        _ => path,
+    };
+    if path.is_empty() {
+        return Some(String::new());
+    }
+    let body = path.strip_suffix('/').unwrap_or(path);
+    let plain = !body.contains(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '%'));
+    (plain && crate::output::is_contained(body)).then(|| path.to_string())
 }
 
 /// `https://example.org/gazette` → `Some("https://example.org/gazette/")`; empty → `None`.
@@ -376,6 +474,29 @@ mod tests {
         assert_eq!(errs[0].line, 2);
         assert!(errs[0].message.contains("thme"), "{}", errs[0].message);
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn redirect_paths_stay_inside_the_site() {
+        assert_eq!(redirect_path("/old/page/").as_deref(), Some("old/page/"));
+        assert_eq!(redirect_path("old/a.html").as_deref(), Some("old/a.html"));
+        assert_eq!(redirect_path("/old/index.html").as_deref(), Some("old/"));
+        assert_eq!(redirect_path("/").as_deref(), Some(""));
+        for bad in [
+            "../x/",
+            "/a/../../b",
+            "a//b",
+            "a\\b",
+            "a b/",
+            "a?b",
+            "/.gazette-staging/x",
+        ] {
+            assert_eq!(redirect_path(bad), None, "{bad}");
+        }
+        let c = Config::parse(b"redirects:\n  /old/16.html: /documents/wzf/2019/16/\n").unwrap();
+        assert_eq!(c.redirects["old/16.html"], "documents/wzf/2019/16/");
+        assert!(Config::parse(b"redirects: {/: /issues/}\n").is_err());
+        assert!(Config::parse(b"redirects: {/x/: ../y}\n").is_err());
     }
 
     #[test]

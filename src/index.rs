@@ -53,9 +53,14 @@ pub struct Index {
     pub type_by_name: BTreeMap<String, usize>,
     /// Normalised 文号 → document (the original, never a declared duplicate).
     pub by_doc_number: BTreeMap<String, usize>,
+    /// 规范性文件统一登记号 → document (the original, never a declared duplicate).
+    pub by_registration: BTreeMap<String, usize>,
     /// Every site path that exists: page folders (`documents/wzf/2019/16/`) and files.
     pub paths: BTreeSet<String>,
 }
+
+/// The open-data file beside each document and issue page.
+pub const DATA_FILE: &str = "data.json";
 
 /// Site path of an issue.
 pub fn issue_path(year: u16, number: u16) -> String {
@@ -98,6 +103,34 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
                 .with_hint(format!("if this is a reprint of the same document, add `extra: {{duplicate_of: \"{n}\"}}` to one of them; otherwise correct the 文号")));
         } else {
             by_doc_number.insert(n.to_string(), i);
+        }
+    }
+    // 登记号 are unique in the same way.
+    let mut by_registration: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(reg) = &d.registration_number else {
+            continue;
+        };
+        if d.duplicate_of().is_some() {
+            continue;
+        }
+        if let Some(&other) = by_registration.get(reg) {
+            let (l, c) = d.position_of("registration_number");
+            problems.push(
+                Diagnostic::error(
+                    d.source.clone(),
+                    l,
+                    c,
+                    "duplicate-registration-number",
+                    format!(
+                        "登记号 {reg} is also the 登记号 of {}",
+                        docs[other].source
+                    ),
+                )
+                .with_hint("if this is a reprint of the same document, add `extra: {duplicate_of: \"<its 文号>\"}`; otherwise correct the 登记号"),
+            );
+        } else {
+            by_registration.insert(reg.clone(), i);
         }
     }
     for d in docs {
@@ -309,7 +342,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
 
     // Every page and file path; two things at one path are an error.
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |path: String, owner: &str, problems: &mut Vec<Diagnostic>| {
+    let mut claim = |path: String, owner: &str, problems: &mut Vec<Diagnostic>| -> bool {
         if let Some(other) = owners.get(&path) {
             problems.push(
                 Diagnostic::error(
@@ -321,8 +354,10 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
                 )
                 .with_hint("rename the file, or correct its 文号"),
             );
+            false
         } else {
             owners.insert(path, owner.to_string());
+            true
         }
     };
     for (i, d) in docs.iter().enumerate() {
@@ -330,13 +365,23 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             && d.doc_number
                 .as_ref()
                 .is_some_and(|n| by_doc_number.get(&n.to_string()) != Some(&i));
-        if !duplicated {
-            claim(doc_paths[i].clone(), &d.source, &mut problems);
+        if !duplicated && claim(doc_paths[i].clone(), &d.source, &mut problems) {
+            claim(
+                format!("{}{DATA_FILE}", doc_paths[i]),
+                &format!("the open data of {}", d.source),
+                &mut problems,
+            );
         }
     }
     for issue in &archive.issues {
         let base = issue_path(issue.year, issue.number);
-        claim(base.clone(), &issue.source, &mut problems);
+        if claim(base.clone(), &issue.source, &mut problems) {
+            claim(
+                format!("{base}{DATA_FILE}"),
+                &format!("the open data of {}", issue.source),
+                &mut problems,
+            );
+        }
         for asset in &issue.assets {
             claim(
                 format!("{base}{asset}"),
@@ -354,7 +399,16 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut paths: BTreeSet<String> = owners.into_keys().collect();
+    let data_files: BTreeSet<String> = doc_paths
+        .iter()
+        .cloned()
+        .chain(archive.issues.iter().map(|i| issue_path(i.year, i.number)))
+        .map(|p| format!("{p}{DATA_FILE}"))
+        .collect();
+    let mut paths: BTreeSet<String> = owners
+        .into_keys()
+        .filter(|p| !data_files.contains(p))
+        .collect();
     paths.insert(String::new());
     for p in ["issues/", "issuers/", "sections/", "types/"] {
         paths.insert(p.to_string());
@@ -371,6 +425,10 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     for t in &types {
         paths.insert(format!("types/{}/", t.slug));
     }
+    check_redirects(config, &paths, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     Ok(Index {
         doc_paths,
         issue_documents,
@@ -381,8 +439,68 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         types,
         type_by_name,
         by_doc_number,
+        by_registration,
         paths,
     })
+}
+
+/// Top-level names that the build writes itself (feeds, sitemaps, open data, short links).
+pub const RESERVED: &[&str] = &[
+    "404.html",
+    "_redirects",
+    "atom.xml",
+    "d",
+    "data",
+    "manifest.json",
+    "normative",
+    "robots.txt",
+    "sitemap.xml",
+    "sitemaps",
+];
+
+/// `redirects` of gazette.yaml: every target exists, no source stands where the site
+/// already has a page or file.
+fn check_redirects(config: &Config, paths: &BTreeSet<String>, problems: &mut Vec<Diagnostic>) {
+    let exists =
+        |p: &str| paths.contains(p) || (!p.ends_with('/') && paths.contains(&format!("{p}/")));
+    for (from, to) in &config.redirects {
+        let err = |message: String| {
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                config.redirects_line,
+                1,
+                "bad-redirect",
+                message,
+            )
+        };
+        if !exists(to) {
+            problems.push(
+                err(format!(
+                    "redirect /{from} → /{to}: the target is no page or file of this site"
+                ))
+                .with_hint(
+                    "point redirects at the new address of the page, e.g. /documents/wzf/2019/16/",
+                ),
+            );
+        }
+        let top = from.split('/').next().unwrap_or_default();
+        let folder = from.trim_end_matches('/');
+        let taken = paths.contains(from)
+            || paths.contains(&format!("{folder}/"))
+            || paths.contains(folder)
+            || RESERVED.contains(&top)
+            || from.starts_with("issues/serial/")
+            || from.rsplit('/').next() == Some(DATA_FILE)
+            || from.rsplit('/').next() == Some("atom.xml");
+        if taken {
+            problems.push(
+                err(format!(
+                    "redirect /{from} → /{to}: /{from} is a page or file of this site and cannot be redirected"
+                ))
+                .with_hint("redirect only addresses that no longer exist"),
+            );
+        }
+    }
 }
 
 /// Document indexes, newest issue first, table-of-contents order within an issue.

@@ -3,8 +3,10 @@
 //!
 //! The build runs in named phases, data flowing one way: load the settings, read and
 //! validate every file in parallel ([`content`]), build the indexes once ([`index`]), render
-//! every page in parallel through the theme ([`render`]), and publish the result atomically
-//! ([`output`]). The library never prints; the binary reports.
+//! every page in parallel through the theme ([`render`]) together with the files for
+//! machines and mirrors — feeds, sitemaps, redirects, open data, the manifest
+//! ([`publish`]) — and publish the result atomically ([`output`]). The library never prints;
+//! the binary reports.
 
 #![warn(missing_docs)]
 
@@ -15,6 +17,7 @@ pub mod index;
 pub mod lint;
 pub mod output;
 pub mod progress;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -43,6 +46,11 @@ pub struct BuildOptions {
     pub force: bool,
     /// Told how the build advances, if anyone listens.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Leave out the open data (`data.json` beside pages and `data/`): HTML only.
+    pub no_data: bool,
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC): the only clock that may reach the
+    /// output, and only for dates the content does not give.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// What a successful build did.
@@ -64,6 +72,8 @@ pub struct Summary {
     pub removed: usize,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+    /// Things the publisher should know about the output (e.g. what was left out and why).
+    pub notes: Vec<String>,
     /// The output folder.
     pub output: PathBuf,
 }
@@ -100,6 +110,11 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
     })
 }
 
+/// Checks a copy of a site against its `manifest.json`; see [`publish::manifest`].
+pub fn verify(dir: &Path) -> Result<publish::manifest::Report> {
+    publish::manifest::verify(dir)
+}
+
 fn invalid(mut problems: Vec<Diagnostic>) -> Error {
     sort_diagnostics(&mut problems);
     Error::Invalid(problems)
@@ -125,6 +140,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
         &site.archive,
         &site.index,
         &templates,
+        render::Options::default(),
     );
     let mut problems = renderer.render_all(&output::Discard, None).problems;
     problems.extend(lint::warnings(&site.config, &site.archive, &site.index));
@@ -150,12 +166,24 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .clone()
         .unwrap_or_else(|| site.root.join("public"));
     let output = output::Output::prepare(&site.root, &output_dir, options.force)?;
+    let source_date = match options.source_date_epoch {
+        Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
+            Error::Fatal(format!(
+                "SOURCE_DATE_EPOCH={seconds} is not a date between the years 1000 and 9999"
+            ))
+        })?),
+        None => None,
+    };
     let renderer = render::Renderer::new(
         &site.root,
         &site.config,
         &site.archive,
         &site.index,
         &templates,
+        render::Options {
+            data: !options.no_data,
+            source_date,
+        },
     );
     let started = std::time::Instant::now();
     let mut rendered = renderer.render_all(&output, progress);
@@ -183,6 +211,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(p) = progress {
         p.finish(Phase::Publish, started.elapsed());
     }
+    let mut notes = Vec::new();
+    if site.config.base_url.is_none() {
+        notes.push(
+            "no base_url: sitemap.xml and robots.txt were not written (sitemaps need absolute URLs); \
+             feeds use urn:uuid ids and relative links. Set base_url in gazette.yaml or pass --base-url for a public site."
+                .to_string(),
+        );
+    }
+    if options.no_data {
+        notes.push(
+            "--no-data: the open data (data.json beside pages, data/) was not written".to_string(),
+        );
+    }
     Ok(Summary {
         documents: site.archive.documents.len(),
         issues: site.archive.issues.len(),
@@ -192,6 +233,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         unchanged: rendered.unchanged,
         removed: applied.removed,
         warnings,
+        notes,
         output: dir,
     })
 }

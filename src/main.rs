@@ -49,6 +49,9 @@ enum Command {
         /// Replace the output folder even if it was not made by gazette.
         #[arg(long)]
         force: bool,
+        /// Write HTML only: no data.json beside pages and no data/ folder.
+        #[arg(long)]
+        no_data: bool,
     },
     /// Check the archive without writing anything; exit 1 if any problem is found.
     Check {
@@ -81,6 +84,12 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Check a copy of a built site against its manifest.json: report missing, extra and
+    /// altered files. Exit status 0: intact; 1: it differs; 2: no readable manifest.
+    Verify {
+        /// The folder holding the copy (with manifest.json at its top).
+        dir: PathBuf,
     },
 }
 
@@ -180,6 +189,19 @@ fn today() -> gazette::content::date::Date {
     gazette::content::date::Date::from_days_since_epoch(days as i64).expect("a date in range")
 }
 
+/// Reads `SOURCE_DATE_EPOCH`, the one clock allowed into the output.
+fn source_date_epoch() -> Result<Option<i64>, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| {
+            Error::Fatal(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"
+            ))
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
 #[allow(clippy::print_stdout)]
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -190,6 +212,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             force,
+            no_data,
         } => {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
@@ -209,12 +232,18 @@ fn main() -> ExitCode {
             } else {
                 None
             };
+            let source_date_epoch = match source_date_epoch() {
+                Ok(epoch) => epoch,
+                Err(e) => return report(&e, &root),
+            };
             let options = gazette::BuildOptions {
                 root: root.clone(),
                 output,
                 base_url,
                 force,
                 progress,
+                no_data,
+                source_date_epoch,
             };
             match gazette::build(&options) {
                 Ok(summary) => {
@@ -236,6 +265,9 @@ fn main() -> ExitCode {
                         println!("Output: {}", summary.output.display());
                         if !summary.warnings.is_empty() {
                             println!("{} warning(s)", summary.warnings.len());
+                        }
+                        for note in &summary.notes {
+                            println!("note: {note}");
                         }
                     }
                     ExitCode::SUCCESS
@@ -353,6 +385,29 @@ fn main() -> ExitCode {
                 Err(e) => report(&e, &root),
             }
         }
+        Command::Verify { dir } => match gazette::verify(&dir) {
+            Ok(r) if r.is_intact() => {
+                println!(
+                    "{}: all {} files listed in manifest.json are present and unaltered",
+                    dir.display(),
+                    r.listed
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(r) => {
+                print!("{r}");
+                println!(
+                    "{}: {} missing, {} extra, {} altered (of {} files listed in manifest.json)",
+                    dir.display(),
+                    r.missing.len(),
+                    r.extra.len(),
+                    r.altered.len(),
+                    r.listed
+                );
+                ExitCode::from(1)
+            }
+            Err(e) => report(&e, &dir),
+        },
     }
 }
 

@@ -9,7 +9,8 @@
 //! staging folder and leaves the previous site as it was. Nothing is ever written or deleted
 //! outside the output folder, and the output folder must not hold the sources.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -35,22 +36,62 @@ pub enum Written {
 /// Where rendered files go: the output folder, or nowhere when only checking.
 pub trait Sink: Sync {
     /// Takes the file at site path `rel` (`/`-separated, no `..`).
-    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Written>;
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put>;
 }
 
 /// A sink that keeps nothing, for `gazette check`.
 pub struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _rel: &str, _bytes: &[u8]) -> io::Result<Written> {
-        Ok(Written::Staged)
+    fn put(&self, _rel: &str, bytes: &[u8]) -> io::Result<Put> {
+        Ok(Put {
+            written: Written::Staged,
+            digest: FileDigest {
+                size: bytes.len() as u64,
+                sha256: String::new(),
+            },
+        })
     }
 }
 
 impl Sink for Output {
-    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Written> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put> {
         Output::put(self, rel, bytes)
     }
+}
+
+/// The size and SHA-256 of one output file, taken from the bytes as they were put.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileDigest {
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, lowercase hexadecimal.
+    pub sha256: String,
+}
+
+impl FileDigest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> FileDigest {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(bytes);
+        let mut hex = String::with_capacity(64);
+        for b in hash.iter() {
+            let _ = write!(hex, "{b:02x}");
+        }
+        FileDigest {
+            size: bytes.len() as u64,
+            sha256: hex,
+        }
+    }
+}
+
+/// What [`Output::put`] did with one file, and the file's digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Put {
+    /// Whether it was staged or left as published.
+    pub written: Written,
+    /// Its size and hash.
+    pub digest: FileDigest,
 }
 
 /// The output folder of one build.
@@ -172,8 +213,17 @@ impl Output {
     }
 
     /// Stages `bytes` as the file at site path `rel` (`/`-separated, no `..`), unless the
-    /// published file already holds exactly these bytes.
-    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Written> {
+    /// published file already holds exactly these bytes. The digest is computed here, from
+    /// the bytes in hand, so the manifest never needs a second read of the tree.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put> {
+        let written = self.stage(rel, bytes)?;
+        Ok(Put {
+            written,
+            digest: FileDigest::of(bytes),
+        })
+    }
+
+    fn stage(&self, rel: &str, bytes: &[u8]) -> io::Result<Written> {
         debug_assert!(is_contained(rel), "{rel}");
         if !is_contained(rel) {
             return Err(io::Error::new(
@@ -198,10 +248,10 @@ impl Output {
     }
 
     /// Publishes a successful build: moves staged files into place and removes every file
-    /// that is not in `keep` (the site paths of all files of this build).
-    pub fn apply(self, keep: &BTreeSet<String>) -> Result<Applied> {
+    /// that is not in `keep` (the files of this build, by site path).
+    pub fn apply<V>(self, keep: &BTreeMap<String, V>) -> Result<Applied> {
         let mut applied = Applied::default();
-        self.put(MARKER_FILE, MARKER_TEXT.as_bytes())
+        self.stage(MARKER_FILE, MARKER_TEXT.as_bytes())
             .map_err(|e| Error::io("write", &self.staging.join(MARKER_FILE), e))?;
         // Move staged files into place.
         for entry in walkdir::WalkDir::new(&self.staging).sort_by_file_name() {
@@ -249,7 +299,7 @@ impl Output {
                 dirs.push(entry.into_path());
                 continue;
             }
-            if rel == MARKER_FILE || keep.contains(&rel) {
+            if rel == MARKER_FILE || keep.contains_key(&rel) {
                 continue;
             }
             fs::remove_file(entry.path()).map_err(|e| Error::io("remove", entry.path(), e))?;

@@ -36,23 +36,64 @@ impl Rng {
 }
 
 const DEPARTMENTS: &[(&str, &str)] = &[
-    ("财政局", "财"), ("商务局", "商务"), ("教育局", "教"), ("公安局", "公"), ("民政局", "民"),
-    ("司法局", "司"), ("人力资源和社会保障局", "人社"), ("自然资源和规划局", "资规"),
-    ("生态环境局", "环"), ("住房和城乡建设局", "建"), ("交通运输局", "交"), ("水利局", "水"),
-    ("农业农村局", "农"), ("文化广电旅游局", "文旅"), ("卫生健康委员会", "卫健"),
-    ("应急管理局", "应急"), ("审计局", "审"), ("市场监督管理局", "市监"), ("统计局", "统"),
-    ("医疗保障局", "医保"), ("体育局", "体"), ("信访局", "信"), ("大数据发展管理局", "数据"),
-    ("综合行政执法局", "执法"), ("地方金融监督管理局", "金融"), ("经济和信息化局", "经信"),
-    ("科学技术局", "科"), ("发展和改革委员会", "发改"), ("退役军人事务局", "退役"),
+    ("财政局", "财"),
+    ("商务局", "商务"),
+    ("教育局", "教"),
+    ("公安局", "公"),
+    ("民政局", "民"),
+    ("司法局", "司"),
+    ("人力资源和社会保障局", "人社"),
+    ("自然资源和规划局", "资规"),
+    ("生态环境局", "环"),
+    ("住房和城乡建设局", "建"),
+    ("交通运输局", "交"),
+    ("水利局", "水"),
+    ("农业农村局", "农"),
+    ("文化广电旅游局", "文旅"),
+    ("卫生健康委员会", "卫健"),
+    ("应急管理局", "应急"),
+    ("审计局", "审"),
+    ("市场监督管理局", "市监"),
+    ("统计局", "统"),
+    ("医疗保障局", "医保"),
+    ("体育局", "体"),
+    ("信访局", "信"),
+    ("大数据发展管理局", "数据"),
+    ("综合行政执法局", "执法"),
+    ("地方金融监督管理局", "金融"),
+    ("经济和信息化局", "经信"),
+    ("科学技术局", "科"),
+    ("发展和改革委员会", "发改"),
+    ("退役军人事务局", "退役"),
 ];
 
 const COUNTIES: &[(&str, &str)] = &[
-    ("鹿城区", "鹿"), ("龙湾区", "龙"), ("瓯海区", "瓯"), ("洞头区", "洞"), ("瑞安市", "瑞"),
-    ("乐清市", "乐"), ("龙港市", "港"), ("永嘉县", "永"), ("平阳县", "平"), ("苍南县", "苍"),
-    ("文成县", "文"), ("泰顺县", "泰"),
+    ("鹿城区", "鹿"),
+    ("龙湾区", "龙"),
+    ("瓯海区", "瓯"),
+    ("洞头区", "洞"),
+    ("瑞安市", "瑞"),
+    ("乐清市", "乐"),
+    ("龙港市", "港"),
+    ("永嘉县", "永"),
+    ("平阳县", "平"),
+    ("苍南县", "苍"),
+    ("文成县", "文"),
+    ("泰顺县", "泰"),
 ];
 
-const TYPES: &[&str] = &["通知", "意见", "通告", "决定", "批复", "通报", "办法", "规定", "实施方案", "函"];
+const TYPES: &[&str] = &[
+    "通知",
+    "意见",
+    "通告",
+    "决定",
+    "批复",
+    "通报",
+    "办法",
+    "规定",
+    "实施方案",
+    "函",
+];
 
 struct Series {
     prefix: String,
@@ -62,15 +103,35 @@ struct Series {
 
 fn series_list() -> Vec<Series> {
     let mut list = vec![
-        Series { prefix: "温政发".into(), issuer: "温州市人民政府".into(), slug: "wzf".into() },
-        Series { prefix: "温政办".into(), issuer: "温州市人民政府办公室".into(), slug: "wzb".into() },
-        Series { prefix: "温政函".into(), issuer: "温州市人民政府".into(), slug: "wzh".into() },
+        Series {
+            prefix: "温政发".into(),
+            issuer: "温州市人民政府".into(),
+            slug: "wzf".into(),
+        },
+        Series {
+            prefix: "温政办".into(),
+            issuer: "温州市人民政府办公室".into(),
+            slug: "wzb".into(),
+        },
+        Series {
+            prefix: "温政函".into(),
+            issuer: "温州市人民政府".into(),
+            slug: "wzh".into(),
+        },
     ];
     for (i, (name, short)) in DEPARTMENTS.iter().enumerate() {
-        list.push(Series { prefix: format!("温{short}发"), issuer: format!("温州市{name}"), slug: format!("d{i}") });
+        list.push(Series {
+            prefix: format!("温{short}发"),
+            issuer: format!("温州市{name}"),
+            slug: format!("d{i}"),
+        });
     }
     for (i, (name, short)) in COUNTIES.iter().enumerate() {
-        list.push(Series { prefix: format!("{short}政发"), issuer: format!("{name}人民政府"), slug: format!("c{i}") });
+        list.push(Series {
+            prefix: format!("{short}政发"),
+            issuer: format!("{name}人民政府"),
+            slug: format!("c{i}"),
+        });
     }
     list
 }
@@ -78,7 +139,10 @@ fn series_list() -> Vec<Series> {
 /// Sentences of the bundled issue, to build text from.
 pub fn sentence_pool(content: &Path) -> io::Result<Vec<String>> {
     let mut pool = Vec::new();
-    let mut files: Vec<_> = fs::read_dir(content)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut files: Vec<_> = fs::read_dir(content)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     files.sort();
     for path in files {
         if path.extension().is_none_or(|e| e != "md") {
@@ -88,11 +152,18 @@ pub fn sentence_pool(content: &Path) -> io::Result<Vec<String>> {
         let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
         for line in body.lines() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with(['#', '|', '-', '!']) || line.contains(['[', ']']) || line.chars().count() < 12 {
+            if line.is_empty()
+                || line.starts_with(['#', '|', '-', '!'])
+                || line.contains(['[', ']'])
+                || line.chars().count() < 12
+            {
                 continue;
             }
             for sentence in line.split_inclusive(['。', '；']) {
-                let s = sentence.trim().trim_start_matches(['*', '△', ' ']).to_string();
+                let s = sentence
+                    .trim()
+                    .trim_start_matches(['*', '△', ' '])
+                    .to_string();
                 if s.chars().count() >= 8 {
                     pool.push(s);
                 }
@@ -120,7 +191,12 @@ fn body(rng: &mut Rng, pool: &[String], target: usize, signature: Option<(&str, 
     out.push_str("\n\n");
     while written < target {
         if rng.chance(25) && heading < numerals.len() {
-            let _ = writeln!(out, "### {}、{}\n", numerals[heading], rng.pick(pool).chars().take(12).collect::<String>());
+            let _ = writeln!(
+                out,
+                "### {}、{}\n",
+                numerals[heading],
+                rng.pick(pool).chars().take(12).collect::<String>()
+            );
             heading += 1;
         }
         let len = 120 + rng.below(280);
@@ -135,18 +211,38 @@ fn body(rng: &mut Rng, pool: &[String], target: usize, signature: Option<(&str, 
 }
 
 fn statistics_table(rng: &mut Rng) -> String {
-    let mut t = String::from("| 指标 | 单位 | 当月 | 同比±% | 累计 | 同比±% |\n|---|---|---|---|---|---|\n");
-    for name in ["规模以上工业增加值", "限额以上消费品零售总额", "财政总收入", "一般公共预算收入", "金融机构人民币存款余额", "居民消费价格总指数"] {
+    let mut t = String::from(
+        "| 指标 | 单位 | 当月 | 同比±% | 累计 | 同比±% |\n|---|---|---|---|---|---|\n",
+    );
+    for name in [
+        "规模以上工业增加值",
+        "限额以上消费品零售总额",
+        "财政总收入",
+        "一般公共预算收入",
+        "金融机构人民币存款余额",
+        "居民消费价格总指数",
+    ] {
         let a = rng.below(100_000) as f64 / 100.0;
         let b = rng.below(200) as f64 / 10.0 - 10.0;
-        let _ = writeln!(t, "| {name} | 亿元 | {a:.2} | {b:.1} | {:.2} | {:.1} |", a * 11.0, b / 2.0);
+        let _ = writeln!(
+            t,
+            "| {name} | 亿元 | {a:.2} | {b:.1} | {:.2} | {:.1} |",
+            a * 11.0,
+            b / 2.0
+        );
     }
     t
 }
 
 /// Writes an archive of `docs` documents under `out` (which must not exist or be empty), with
 /// `theme` copied in as `themes/default`.
-pub fn generate(out: &Path, docs: usize, seed: u64, pool: &[String], theme: &Path) -> io::Result<()> {
+pub fn generate(
+    out: &Path,
+    docs: usize,
+    seed: u64,
+    pool: &[String],
+    theme: &Path,
+) -> io::Result<()> {
     let series = series_list();
     let mut rng = Rng::new(seed);
     let mut yaml = String::from("title: 温州市人民政府公报（基准测试）\nseries:\n");
@@ -175,7 +271,10 @@ pub fn generate(out: &Path, docs: usize, seed: u64, pool: &[String], theme: &Pat
         fs::create_dir_all(&dir)?;
         fs::write(
             dir.join("_index.md"),
-            format!("---\nyear: {year}\nnumber: {number}\nserial: {}\npublished: {year}-{month:02}-28\n---\n", issue + 1),
+            format!(
+                "---\nyear: {year}\nnumber: {number}\nserial: {}\npublished: {year}-{month:02}-28\n---\n",
+                issue + 1
+            ),
         )?;
         let in_this = per_issue.min(docs - made);
         let mut listed = Vec::new();
@@ -184,9 +283,30 @@ pub fn generate(out: &Path, docs: usize, seed: u64, pool: &[String], theme: &Pat
             let date = format!("{year}-{month:02}-{day:02}");
             let date_cn = format!("{year}年{month}月{day}日");
             let (name, text) = match k {
-                0 => ("photos".to_string(), format!("---\ntitle: 图片新闻\nsection: 图片新闻\n---\n\n{}", (0..6).map(|_| format!("- {}\n", rng.pick(pool))).collect::<String>())),
-                30 => ("personnel".to_string(), format!("---\ntitle: {month}月份人事任免\nsection: 机构人事\n---\n\n{}", body(&mut rng, pool, 600, None))),
-                31..=37 => (format!("brief-{k}"), format!("---\ntitle: {}\nsection: 政务简讯\n---\n\n{}", rng.pick(pool).chars().take(20).collect::<String>(), body(&mut rng, pool, 500, None))),
+                0 => (
+                    "photos".to_string(),
+                    format!(
+                        "---\ntitle: 图片新闻\nsection: 图片新闻\n---\n\n{}",
+                        (0..6)
+                            .map(|_| format!("- {}\n", rng.pick(pool)))
+                            .collect::<String>()
+                    ),
+                ),
+                30 => (
+                    "personnel".to_string(),
+                    format!(
+                        "---\ntitle: {month}月份人事任免\nsection: 机构人事\n---\n\n{}",
+                        body(&mut rng, pool, 600, None)
+                    ),
+                ),
+                31..=37 => (
+                    format!("brief-{k}"),
+                    format!(
+                        "---\ntitle: {}\nsection: 政务简讯\n---\n\n{}",
+                        rng.pick(pool).chars().take(20).collect::<String>(),
+                        body(&mut rng, pool, 500, None)
+                    ),
+                ),
                 38 => ("chronicle".to_string(), {
                     let mut b = String::new();
                     for d in 1..=28 {
@@ -194,15 +314,31 @@ pub fn generate(out: &Path, docs: usize, seed: u64, pool: &[String], theme: &Pat
                     }
                     format!("---\ntitle: {month}月份市政府记事\nsection: 政府记事\n---\n\n{b}")
                 }),
-                39 => ("statistics".to_string(), format!("---\ntitle: {year}年{month}月份国民经济主要统计指标\nsection: 统计资料\n---\n\n{}\n注：{}\n", statistics_table(&mut rng), rng.pick(pool))),
+                39 => (
+                    "statistics".to_string(),
+                    format!(
+                        "---\ntitle: {year}年{month}月份国民经济主要统计指标\nsection: 统计资料\n---\n\n{}\n注：{}\n",
+                        statistics_table(&mut rng),
+                        rng.pick(pool)
+                    ),
+                ),
                 _ => {
                     let s = rng.below(series.len());
                     let seq = seqs.entry((s, year)).or_insert(0);
                     *seq += 1;
                     let number = format!("{}〔{year}〕{}号", series[s].prefix, seq);
                     let doc_type = rng.pick(TYPES);
-                    let topic = rng.pick(pool).chars().take(8 + rng.below(16)).collect::<String>();
-                    let title = format!("{}关于{}的{}", series[s].issuer, topic.trim_end_matches(['。', '；', '，']), doc_type);
+                    let topic = rng
+                        .pick(pool)
+                        .chars()
+                        .take(8 + rng.below(16))
+                        .collect::<String>();
+                    let title = format!(
+                        "{}关于{}的{}",
+                        series[s].issuer,
+                        topic.trim_end_matches(['。', '；', '，']),
+                        doc_type
+                    );
                     let mut issuers = vec![series[s].issuer.clone()];
                     if rng.chance(10) {
                         let other = &series[rng.below(series.len())].issuer;
@@ -211,21 +347,39 @@ pub fn generate(out: &Path, docs: usize, seed: u64, pool: &[String], theme: &Pat
                         }
                     }
                     // Lengths from a few hundred characters to tens of thousands.
-                    let chars = if rng.chance(3) { 15_000 + rng.below(25_000) } else { (200.0 * (60f64).powf(rng.below(1000) as f64 / 1000.0)) as usize };
+                    let chars = if rng.chance(3) {
+                        15_000 + rng.below(25_000)
+                    } else {
+                        (200.0 * (60f64).powf(rng.below(1000) as f64 / 1000.0)) as usize
+                    };
                     let mut fm = format!(
                         "---\ntitle: \"{title}\"\nsection: 文件发布\ndoc_number: {number}\nissuers: [{}]\ndate: {date}\nposition: {k}\n",
                         issuers.join(", ")
                     );
                     if rng.chance(30) {
                         registration += 1;
-                        let _ = writeln!(fm, "registration_number: ZJCC{:02}-{year}-{:04}", rng.below(20), registration % 10_000);
+                        let _ = writeln!(
+                            fm,
+                            "registration_number: ZJCC{:02}-{year}-{:04}",
+                            rng.below(20),
+                            registration % 10_000
+                        );
                     }
                     if rng.chance(20) {
-                        let _ = writeln!(fm, "valid_from: {date}\nvalid_until: {}-{month:02}-{day:02}", year + 3);
+                        let _ = writeln!(
+                            fm,
+                            "valid_from: {date}\nvalid_until: {}-{month:02}-{day:02}",
+                            year + 3
+                        );
                     }
                     fm.push_str("---\n\n");
                     let mut text = fm;
-                    text.push_str(&body(&mut rng, pool, chars, Some((&issuers.join("\n"), &date_cn))));
+                    text.push_str(&body(
+                        &mut rng,
+                        pool,
+                        chars,
+                        Some((&issuers.join("\n"), &date_cn)),
+                    ));
                     if rng.chance(5) {
                         text.push_str("\n附表\n\n");
                         text.push_str(&statistics_table(&mut rng));

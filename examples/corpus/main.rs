@@ -27,13 +27,22 @@ fn main() -> ExitCode {
         eprintln!("usage: corpus --docs N --out DIR [--seed N]");
         return ExitCode::from(2);
     };
-    if out.exists() && std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        eprintln!("{} exists and is not empty; choose a new folder", out.display());
+    if out.exists()
+        && std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        eprintln!(
+            "{} exists and is not empty; choose a new folder",
+            out.display()
+        );
         return ExitCode::from(2);
     }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let pool = generate::sentence_pool(&repo.join("content/2019/12")).expect("the bundled issue is readable");
-    generate::generate(&out, docs, seed, &pool, &repo.join("themes/default")).expect("writing the corpus");
+    let pool = generate::sentence_pool(&repo.join("content/2019/12"))
+        .expect("the bundled issue is readable");
+    generate::generate(&out, docs, seed, &pool, &repo.join("themes/default"))
+        .expect("writing the corpus");
     eprintln!("wrote {docs} documents to {}", out.display());
     ExitCode::SUCCESS
 }

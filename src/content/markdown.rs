@@ -13,6 +13,7 @@
 //!   `2019年12月27日` — keeps its line breaks and is marked `class="signature"` so themes can
 //!   set it right-aligned, as printed.
 
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -192,6 +193,95 @@ pub fn render(
     html_out
 }
 
+/// The text of `markdown` without markup, for open data and search: one line per paragraph,
+/// heading, list item and table row (cells separated by tabs); line breaks inside a paragraph
+/// joined as [`render`] joins them (no space next to a Chinese character); ordered lists keep
+/// their printed numbers; signature blocks keep their lines; footnotes are `[1]`. Raw HTML is
+/// text, as the page shows it, unless the site passes HTML through (`raw_html`), when it is
+/// left out.
+pub fn plain_text(markdown: &str, raw_html: bool) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .collect();
+    let mut out = String::with_capacity(markdown.len());
+    let new_line = |out: &mut String| {
+        while out.ends_with([' ', '\t']) {
+            out.pop();
+        }
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut signature_end: Option<usize> = None;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                // A paragraph that opens a list item or a footnote goes on the line of its
+                // number or label.
+                let opens = i > 0
+                    && matches!(
+                        events[i - 1].0,
+                        Event::Start(Tag::Item | Tag::FootnoteDefinition(_))
+                    );
+                if !opens {
+                    new_line(&mut out);
+                }
+                signature_end = signature_block(&events, i).map(|(_, end)| end);
+            }
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::Html(t) | Event::InlineHtml(t) if !raw_html => out.push_str(t),
+            Event::SoftBreak => {
+                if signature_end.is_some_and(|end| i < end) {
+                    new_line(&mut out);
+                    continue;
+                }
+                let before = events[..i].iter().rev().find_map(|(e, _)| last_char(e));
+                let after = events[i + 1..].iter().find_map(|(e, _)| first_char(e));
+                if !(before.is_some_and(is_cjk) || after.is_some_and(is_cjk)) {
+                    out.push(' ');
+                }
+            }
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::List(start)) => lists.push(*start),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                new_line(&mut out);
+                if let Some(Some(n)) = lists.last_mut() {
+                    let _ = write!(out, "{n}. ");
+                    *n += 1;
+                }
+            }
+            Event::End(TagEnd::TableCell) => out.push('\t'),
+            Event::FootnoteReference(label) => {
+                let _ = write!(out, "[{label}]");
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                new_line(&mut out);
+                let _ = write!(out, "[{label}] ");
+            }
+            Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::BlockQuote(_))
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_),
+            )
+            | Event::Rule => new_line(&mut out),
+            _ => {}
+        }
+    }
+    new_line(&mut out);
+    out
+}
+
 enum Target {
     Keep(String),
     Unsafe,
@@ -342,6 +432,22 @@ mod tests {
         );
         assert_eq!(md("GB36886-2018\n规定").0, "<p>GB36886-2018规定</p>\n");
         assert_eq!(md("hello\nworld").0, "<p>hello\nworld</p>\n");
+    }
+
+    #[test]
+    fn plain_text_reads_as_printed() {
+        let text = plain_text(
+            "# 标题\n\n为进一步改善\n环境空气质量。见[文件](x.md)[^1]。\n\n1. 第一\n2. 第二\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n温州市人民政府\n2019年12月9日\n\n[^1]: 据原文。\n",
+            false,
+        );
+        assert_eq!(
+            text,
+            "标题\n为进一步改善环境空气质量。见文件[1]。\n1. 第一\n2. 第二\n甲\t乙\n1\t2\n温州市人民政府\n2019年12月9日\n[1] 据原文。\n"
+        );
+        assert_eq!(plain_text("1. 甲\n\n2. 乙\n", false), "1. 甲\n2. 乙\n");
+        assert_eq!(plain_text("a <b>c</b>", false), "a <b>c</b>\n");
+        assert_eq!(plain_text("a <b>c</b>", true), "a c\n");
+        assert_eq!(plain_text("", false), "");
     }
 
     #[test]

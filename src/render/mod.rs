@@ -3,7 +3,7 @@
 pub mod templates;
 pub mod views;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
@@ -16,7 +16,8 @@ use crate::content::markdown::{self, LinkResolver};
 use crate::content::{Archive, Document};
 use crate::error::Diagnostic;
 use crate::index::{Index, issue_path};
-use crate::output::{Sink, Written};
+use crate::output::{FileDigest, Put, Sink, Written};
+use crate::publish::{self, Facts};
 use templates::{Templates, template_diagnostic};
 use views::*;
 
@@ -33,6 +34,26 @@ pub struct Renderer<'a> {
     site: Value,
     doc_summaries: Vec<Value>,
     issue_summaries: Vec<Value>,
+    facts: Facts<'a>,
+    options: Options,
+}
+
+/// What to publish besides the pages.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Write the open data (`data.json` beside pages, `data/`).
+    pub data: bool,
+    /// The day of `SOURCE_DATE_EPOCH`, for dates the content does not give.
+    pub source_date: Option<crate::content::date::Date>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            data: true,
+            source_date: None,
+        }
+    }
 }
 
 /// One page of the site.
@@ -49,13 +70,17 @@ enum Page {
     Section(usize, usize),
     Types,
     Type(usize, usize),
+    NotFound,
 }
+
+/// The file name of the page shown for addresses that do not exist.
+pub const NOT_FOUND_PAGE: &str = "404.html";
 
 /// What rendering produced.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    /// Site paths of every file of the site.
-    pub files: BTreeSet<String>,
+    /// Every file of the site, by site path, with its size and SHA-256.
+    pub files: BTreeMap<String, FileDigest>,
     /// Number of HTML pages.
     pub pages: usize,
     /// Files whose bytes were already published.
@@ -66,7 +91,7 @@ pub struct Rendered {
 
 /// The site path of a page folder in the form links use: `…/index.html` when links are
 /// relative (so `file://` works), the folder itself when they are absolute.
-fn link_form(config: &Config, path: &str) -> String {
+pub(crate) fn link_form(config: &Config, path: &str) -> String {
     if config.base_url.is_none() && (path.is_empty() || path.ends_with('/')) {
         format!("{path}index.html")
     } else {
@@ -75,7 +100,7 @@ fn link_form(config: &Config, path: &str) -> String {
 }
 
 /// What goes before a link form on the page at `path`: `../` per folder level, or the base URL.
-fn root_for(config: &Config, path: &str) -> String {
+pub(crate) fn root_for(config: &Config, path: &str) -> String {
     match &config.base_url {
         Some(base) => base.clone(),
         None => "../".repeat(path.matches('/').count()),
@@ -107,6 +132,7 @@ impl<'a> Renderer<'a> {
         archive: &'a Archive,
         index: &'a Index,
         templates: &'a Templates,
+        options: Options,
     ) -> Self {
         let link = |p: &str| link_form(config, p);
         let issue_summaries: Vec<Value> = archive
@@ -208,6 +234,8 @@ impl<'a> Renderer<'a> {
             site,
             doc_summaries,
             issue_summaries,
+            facts: Facts::new(root, config, archive, index, options.source_date),
+            options,
         }
     }
 
@@ -231,10 +259,67 @@ impl<'a> Renderer<'a> {
         for (i, t) in self.index.types.iter().enumerate() {
             pages.extend((0..page_count(t.documents.len(), size)).map(|p| Page::Type(i, p)));
         }
+        if self.templates.files.contains_key(NOT_FOUND_PAGE) {
+            pages.push(Page::NotFound);
+        }
         pages
     }
 
-    /// Renders every page and copies every static file and issue asset into `output`.
+    /// The site path of a page: its folder, or for the 404 page its file.
+    fn page_path(&self, page: Page) -> String {
+        match page {
+            Page::Home => String::new(),
+            Page::Issues => "issues/".to_string(),
+            Page::Year(y) => format!("issues/{}/", self.index.years[y].0),
+            Page::Issue(i) => self.facts.issue_path(i),
+            Page::Document(d) => self.index.doc_paths[d].clone(),
+            Page::Issuers(p) => paged_path("issuers/", p),
+            Page::Issuer(i, p) => {
+                paged_path(&format!("issuers/{}/", self.index.issuers[i].slug), p)
+            }
+            Page::Sections => "sections/".to_string(),
+            Page::Section(s, p) => {
+                paged_path(&format!("sections/{}/", self.config.sections[s].slug), p)
+            }
+            Page::Types => "types/".to_string(),
+            Page::Type(t, p) => paged_path(&format!("types/{}/", self.index.types[t].slug), p),
+            Page::NotFound => NOT_FOUND_PAGE.to_string(),
+        }
+    }
+
+    /// The sitemap entry of a page: its year of issues and its date, where it has them.
+    fn sitemap_url(&self, page: Page) -> Option<publish::sitemap::Url> {
+        let facts = &self.facts;
+        let (year, lastmod) = match page {
+            Page::NotFound => return None,
+            Page::Home => (None, Some(facts.site_date)),
+            Page::Year(y) => {
+                let (year, issues) = &self.index.years[y];
+                (
+                    Some(*year),
+                    issues.iter().map(|&i| facts.issue_dates[i]).max(),
+                )
+            }
+            Page::Issue(i) => (
+                Some(self.archive.issues[i].year),
+                Some(facts.issue_dates[i]),
+            ),
+            Page::Document(d) => (
+                Some(self.archive.issues[self.archive.documents[d].issue].year),
+                Some(facts.doc_dates[d]),
+            ),
+            _ => (None, None),
+        };
+        Some(publish::sitemap::Url {
+            path: self.page_path(page),
+            year,
+            lastmod,
+        })
+    }
+
+    /// Renders every page, writes the publishing files (feeds, sitemaps, redirects, open
+    /// data), copies every static file and issue asset into `output`, and last the manifest
+    /// of all of them.
     pub fn render_all(
         &self,
         output: &dyn Sink,
@@ -244,17 +329,21 @@ impl<'a> Renderer<'a> {
         if let Some(p) = progress {
             p.start(crate::progress::Phase::Render, pages.len());
         }
-        let results: Vec<(String, Option<Written>, Vec<Diagnostic>)> = pages
+        let results: Vec<(String, Option<Put>, Vec<Diagnostic>)> = pages
             .par_iter()
             .map(|page| {
                 let (path, result) = self.render_page(*page);
                 if let Some(p) = progress {
                     p.advance(1);
                 }
-                let file = format!("{path}index.html");
+                let file = if path.is_empty() || path.ends_with('/') {
+                    format!("{path}index.html")
+                } else {
+                    path
+                };
                 match result {
                     Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
-                        Ok(written) => (file, Some(written), warnings),
+                        Ok(put) => (file, Some(put), warnings),
                         Err(e) => {
                             let d = Diagnostic::error(
                                 file.clone(),
@@ -274,15 +363,90 @@ impl<'a> Renderer<'a> {
             pages: pages.len(),
             ..Rendered::default()
         };
-        for (file, written, mut problems) in results {
-            if written == Some(Written::Unchanged) {
-                rendered.unchanged += 1;
-            }
+        for (file, put, mut problems) in results {
             rendered.problems.append(&mut problems);
-            rendered.files.insert(file);
+            if let Some(put) = put {
+                if put.written == Written::Unchanged {
+                    rendered.unchanged += 1;
+                }
+                rendered.files.insert(file, put.digest);
+            }
         }
+        let facts = &self.facts;
+        let mut files = publish::feeds::files(facts);
+        files.extend(publish::redirects::files(facts));
+        let urls: Vec<publish::sitemap::Url> =
+            pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
+        files.extend(publish::sitemap::files(
+            facts,
+            &urls,
+            publish::sitemap::MAX_URLS,
+        ));
+        if self.options.data {
+            files.extend(publish::data::files(facts));
+        }
+        self.put_files(output, &mut rendered, files);
         self.copy_files(output, &mut rendered);
+        let manifest = publish::manifest::render(
+            &self.config.title,
+            self.config.base_url.as_deref(),
+            &rendered.files,
+        );
+        self.put_files(
+            output,
+            &mut rendered,
+            vec![(publish::manifest::MANIFEST_FILE.to_string(), manifest)],
+        );
         rendered
+    }
+
+    /// Writes files the build makes itself; a path already taken is an error.
+    fn put_files(&self, output: &dyn Sink, rendered: &mut Rendered, files: Vec<(String, Vec<u8>)>) {
+        let mut seen = BTreeSet::new();
+        let mut todo = Vec::with_capacity(files.len());
+        for (path, bytes) in files {
+            if !crate::output::is_contained(&path)
+                || rendered.files.contains_key(&path)
+                || !seen.insert(path.clone())
+            {
+                rendered.problems.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        0,
+                        0,
+                        "url-collision",
+                        format!("two files of the site would be written to /{path}"),
+                    )
+                    .with_hint("a static file, an issue file or a `redirects` entry of gazette.yaml uses an address that the build writes itself (feeds, sitemaps, open data, short links); rename or remove it"),
+                );
+                continue;
+            }
+            todo.push((path, bytes));
+        }
+        let results: Vec<(String, std::io::Result<Put>)> = todo
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let put = output.put(&path, &bytes);
+                (path, put)
+            })
+            .collect();
+        for (path, result) in results {
+            match result {
+                Ok(put) => {
+                    if put.written == Written::Unchanged {
+                        rendered.unchanged += 1;
+                    }
+                    rendered.files.insert(path, put.digest);
+                }
+                Err(e) => rendered.problems.push(Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    "write-failed",
+                    format!("cannot write the file: {e}"),
+                )),
+            }
+        }
     }
 
     fn copy_files(&self, output: &dyn Sink, rendered: &mut Rendered) {
@@ -320,16 +484,18 @@ impl<'a> Renderer<'a> {
                 ));
             }
         }
-        let results: Vec<(String, Result<Written, Diagnostic>)> = copies
+        let results: Vec<(String, Result<Put, Diagnostic>)> = copies
             .par_iter()
             .map(|(rel, from)| {
-                let result = if !crate::output::is_contained(rel) || rendered.files.contains(rel) {
+                let result = if !crate::output::is_contained(rel)
+                    || rendered.files.contains_key(rel)
+                {
                     Err(Diagnostic::error(
                         rel.clone(),
                         0,
                         0,
                         "url-collision",
-                        format!("the file /{rel} would overwrite a page of the site"),
+                        format!("the file /{rel} would overwrite a page or file the build writes"),
                     ))
                 } else {
                     std::fs::read(from)
@@ -349,11 +515,14 @@ impl<'a> Renderer<'a> {
             .collect();
         for (rel, result) in results {
             match result {
-                Ok(Written::Unchanged) => rendered.unchanged += 1,
-                Ok(Written::Staged) => {}
+                Ok(put) => {
+                    if put.written == Written::Unchanged {
+                        rendered.unchanged += 1;
+                    }
+                    rendered.files.insert(rel, put.digest);
+                }
                 Err(d) => rendered.problems.push(d),
             }
-            rendered.files.insert(rel);
         }
     }
 
@@ -365,10 +534,23 @@ impl<'a> Renderer<'a> {
             title: &'p str,
             breadcrumbs: Vec<Link>,
             canonical: Option<String>,
+            feeds: Vec<Link>,
         }
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site.clone());
-        ctx.insert("root", &root_for(self.config, path));
+        // Hosts show 404.html at any missing address, so its links cannot be relative to its
+        // own place: without a base URL they start at the host's root.
+        let root = if kind == "not-found" && self.config.base_url.is_none() {
+            "/".to_string()
+        } else {
+            root_for(self.config, path)
+        };
+        ctx.insert("root", &root);
+        let canonical = if kind == "not-found" {
+            None
+        } else {
+            self.facts.url(path)
+        };
         ctx.insert(
             "page",
             &PageView {
@@ -376,10 +558,40 @@ impl<'a> Renderer<'a> {
                 path,
                 title,
                 breadcrumbs: crumbs,
-                canonical: self.config.base_url.as_ref().map(|b| format!("{b}{path}")),
+                canonical,
+                feeds: self.feeds_for(kind, path, title),
             },
         );
+        ctx.insert_value("jsonld", Value::none());
         ctx
+    }
+
+    /// The feeds a page announces: its own (issuer, section, 文种), then the site's.
+    fn feeds_for(&self, kind: &str, path: &str, title: &str) -> Vec<Link> {
+        let site = &self.config.title;
+        let mut feeds = Vec::new();
+        let what = match kind {
+            "issuer" => Some("发文机关"),
+            "section" => Some("栏目"),
+            "type" => Some("文种"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            let base = path.split("page/").next().unwrap_or(path);
+            feeds.push(Link {
+                title: format!("{site} · {what}：{title}"),
+                href: format!("{base}{}", publish::feeds::FEED_FILE),
+            });
+        }
+        feeds.push(Link {
+            title: format!("{site} · 最新文件"),
+            href: publish::feeds::ARCHIVE_FEED.to_string(),
+        });
+        feeds.push(Link {
+            title: format!("{site} · 各期"),
+            href: publish::feeds::ISSUES_FEED.to_string(),
+        });
+        feeds
     }
 
     fn crumb(&self, title: impl Into<String>, path: &str) -> Link {
@@ -406,7 +618,7 @@ impl<'a> Renderer<'a> {
         let size = self.config.paginate;
         let (path, template, ctx) = match page {
             Page::Home => {
-                let path = String::new();
+                let path = self.page_path(page);
                 let mut ctx = self.context(&path, "home", &self.config.title, vec![]);
                 let latest = self
                     .index
@@ -432,14 +644,14 @@ impl<'a> Renderer<'a> {
                 (path, "index.html", ctx)
             }
             Page::Issues => {
-                let path = "issues/".to_string();
+                let path = self.page_path(page);
                 let mut ctx = self.context(&path, "issues", "历年公报", vec![self.home_crumb()]);
                 ctx.insert_value("years", self.years_value());
                 (path, "issues.html", ctx)
             }
             Page::Year(y) => {
                 let (year, issues) = &self.index.years[y];
-                let path = format!("issues/{year}/");
+                let path = self.page_path(page);
                 let crumbs = vec![self.home_crumb(), self.crumb("历年公报", "issues/")];
                 let mut ctx = self.context(&path, "year", &format!("{year}年"), crumbs);
                 ctx.insert("year", year);
@@ -456,17 +668,18 @@ impl<'a> Renderer<'a> {
             }
             Page::Issue(i) => {
                 let issue = &self.archive.issues[i];
-                let path = issue_path(issue.year, issue.number);
+                let path = self.page_path(page);
                 let title = format!("{}（总第{}期）", issue.label(), issue.serial);
                 let mut ctx = self.context(&path, "issue", &title, self.year_crumbs(issue.year));
                 let root = root_for(self.config, &path);
                 ctx.insert("issue", &self.issue_view(i, &root, &mut problems));
+                ctx.insert_value("jsonld", Value::safe_string(&self.facts.issue_jsonld(i)));
                 (path, "issue.html", ctx)
             }
             Page::Document(d) => {
                 let doc = &self.archive.documents[d];
                 let issue = &self.archive.issues[doc.issue];
-                let path = self.index.doc_paths[d].clone();
+                let path = self.page_path(page);
                 let mut crumbs = self.year_crumbs(issue.year);
                 crumbs.push(self.crumb(
                     format!("第{}期", issue.number),
@@ -475,10 +688,11 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.context(&path, "document", &doc.title, crumbs);
                 let root = root_for(self.config, &path);
                 ctx.insert("doc", &self.doc_view(d, &root, &mut problems));
+                ctx.insert_value("jsonld", Value::safe_string(&self.facts.document_jsonld(d)));
                 (path, "document.html", ctx)
             }
             Page::Issuers(p) => {
-                let path = paged_path("issuers/", p);
+                let path = self.page_path(page);
                 let mut ctx = self.context(&path, "issuers", "发文机关", vec![self.home_crumb()]);
                 let terms: Vec<TermSummary> = self
                     .index
@@ -499,7 +713,7 @@ impl<'a> Renderer<'a> {
             Page::Issuer(i, p) => {
                 let e = &self.index.issuers[i];
                 let base = format!("issuers/{}/", e.slug);
-                let path = paged_path(&base, p);
+                let path = self.page_path(page);
                 let crumbs = vec![self.home_crumb(), self.crumb("发文机关", "issuers/")];
                 let mut ctx = self.context(&path, "issuer", &e.name, crumbs);
                 ctx.insert(
@@ -518,7 +732,7 @@ impl<'a> Renderer<'a> {
                 (path, "issuer.html", ctx)
             }
             Page::Sections => {
-                let path = "sections/".to_string();
+                let path = self.page_path(page);
                 let ctx = self.context(&path, "sections", "栏目", vec![self.home_crumb()]);
                 (path, "sections.html", ctx)
             }
@@ -526,7 +740,7 @@ impl<'a> Renderer<'a> {
                 let section = &self.config.sections[s];
                 let docs = &self.index.sections[s];
                 let base = format!("sections/{}/", section.slug);
-                let path = paged_path(&base, p);
+                let path = self.page_path(page);
                 let crumbs = vec![self.home_crumb(), self.crumb("栏目", "sections/")];
                 let mut ctx = self.context(&path, "section", &section.name, crumbs);
                 ctx.insert(
@@ -538,7 +752,7 @@ impl<'a> Renderer<'a> {
                 (path, "section.html", ctx)
             }
             Page::Types => {
-                let path = "types/".to_string();
+                let path = self.page_path(page);
                 let mut ctx = self.context(&path, "types", "文种", vec![self.home_crumb()]);
                 let terms: Vec<TermSummary> = self
                     .index
@@ -559,7 +773,7 @@ impl<'a> Renderer<'a> {
             Page::Type(t, p) => {
                 let entry = &self.index.types[t];
                 let base = format!("types/{}/", entry.slug);
-                let path = paged_path(&base, p);
+                let path = self.page_path(page);
                 let crumbs = vec![self.home_crumb(), self.crumb("文种", "types/")];
                 let mut ctx = self.context(&path, "type", &entry.name, crumbs);
                 ctx.insert(
@@ -575,6 +789,12 @@ impl<'a> Renderer<'a> {
                     &self.pagination(&base, entry.documents.len(), p),
                 );
                 (path, "type.html", ctx)
+            }
+            Page::NotFound => {
+                let path = self.page_path(page);
+                let mut ctx = self.context(&path, "not-found", "页面未找到", vec![]);
+                ctx.insert_value("years", self.years_value());
+                (path, NOT_FOUND_PAGE, ctx)
             }
         };
         if problems

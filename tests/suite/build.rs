@@ -99,21 +99,30 @@ fn rebuilds_touch_only_what_changed() {
     assert_eq!(second.removed, 0);
     assert_eq!(mtimes(&out), before);
 
-    // One body edit: only that document's page changes.
+    // One body edit: only that document's page changes, with the files that carry its text
+    // (its data twin and the archive's JSON Lines) and the manifest that lists their hashes.
     let doc = site.path().join("content/2019/11/yqzf-2019-3.md");
     let text = fs::read_to_string(&doc)
         .unwrap()
         .replace("一、加强管理。", "一、进一步加强管理。");
     fs::write(&doc, text).unwrap();
     let third = build(site.path(), &out).unwrap();
-    assert_eq!(third.written, 1, "{third:?}");
+    assert_eq!(third.written, 4, "{third:?}");
     let changed: Vec<String> = mtimes(&out)
         .into_iter()
         .zip(&before)
         .filter(|(a, b)| a != *b)
         .map(|(a, _)| a.0)
         .collect();
-    assert_eq!(changed, ["documents/yqzf/2019/3/index.html"]);
+    assert_eq!(
+        changed,
+        [
+            "data/documents.jsonl",
+            "documents/yqzf/2019/3/data.json",
+            "documents/yqzf/2019/3/index.html",
+            "manifest.json"
+        ]
+    );
 
     // A removed document: its page goes, and nothing else of the old site stays behind.
     fs::remove_file(site.path().join("content/2019/11/briefs.md")).unwrap();

@@ -98,4 +98,8 @@ cases! {
     url_collision => "url-collision",
     bad_file_name => "bad-file-name",
     bad_config => "bad-config",
+    bad_redirect => "bad-redirect",
+    redirect_target => "redirect-target",
+    duplicate_registration_number => "duplicate-registration-number",
+    reserved_data_file => "reserved-data-file",
 }

@@ -4,5 +4,6 @@ mod build;
 mod cli;
 mod golden;
 mod invalid;
+mod publish;
 mod serve;
 mod support;
