@@ -158,3 +158,29 @@ fn a_pathological_document_does_not_bring_the_build_down() {
         ),
     }
 }
+
+#[test]
+fn a_failed_first_build_leaves_nothing_behind() {
+    let site = site_from(&repo().join("tests/invalid/_base"));
+    copy_tree(&repo().join("tests/invalid/broken-link"), site.path());
+    // Pages are rendered (and new ones written in place) before the broken link is found.
+    fs::write(
+        site.path().join("content/2019/12/ok.md"),
+        "---\ntitle: 通知\nsection: 政务简讯\n---\n正文。\n",
+    )
+    .unwrap();
+    let fresh = site.path().join("fresh");
+    assert!(build(site.path(), &fresh).is_err());
+    assert!(
+        !fresh.exists(),
+        "the output folder made by the failed build is gone"
+    );
+    let empty = site.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    assert!(build(site.path(), &empty).is_err());
+    assert_eq!(
+        fs::read_dir(&empty).unwrap().count(),
+        0,
+        "nothing is left in an empty output folder"
+    );
+}
