@@ -356,7 +356,16 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     }
     let mut paths: BTreeSet<String> = owners.into_keys().collect();
     paths.insert(String::new());
-    for p in ["issues/", "issuers/", "sections/", "types/"] {
+    for p in [
+        "issues/",
+        "issuers/",
+        "sections/",
+        "types/",
+        "normative/",
+        "search/",
+        "search/wenhao.json",
+        "data/citations.json",
+    ] {
         paths.insert(p.to_string());
     }
     for (y, _) in &years {

@@ -14,6 +14,8 @@ pub mod error;
 pub mod index;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod validity;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +36,11 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace an output folder that was not made by gazette.
     pub force: bool,
+    /// Skip the full-text search index (the 文号 lookup is still written).
+    pub no_search: bool,
+    /// `SOURCE_DATE_EPOCH`: the date validity statuses are computed for (seconds since
+    /// 1970-01-01 UTC). Without it, the newest date of the archive is used — never the clock.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// What a successful build did.
@@ -106,14 +113,22 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .clone()
         .unwrap_or_else(|| site.root.join("public"));
     let output = output::Output::prepare(&site.root, &output_dir, options.force)?;
+    let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
+    let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let renderer = render::Renderer::new(
-        &site.root,
-        &site.config,
-        &site.archive,
-        &site.index,
-        &templates,
+        render::Inputs {
+            root: &site.root,
+            config: &site.config,
+            archive: &site.archive,
+            index: &site.index,
+            templates: &templates,
+        },
+        render::Settings {
+            reference,
+            fulltext: indexer.is_some(),
+        },
     );
-    let mut rendered = renderer.render_all(&output);
+    let mut rendered = renderer.render_all(&output, indexer.as_ref());
     sort_diagnostics(&mut rendered.problems);
     if rendered
         .problems

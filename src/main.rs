@@ -34,6 +34,9 @@ enum Command {
         /// Replace the output folder even if it was not made by gazette.
         #[arg(long)]
         force: bool,
+        /// Skip the full-text search index (the 文号 lookup still works).
+        #[arg(long)]
+        no_search: bool,
     },
 }
 
@@ -46,13 +49,30 @@ fn main() -> ExitCode {
             output,
             base_url,
             force,
+            no_search,
         } => {
             let started = Instant::now();
+            // The only clock that may reach the output (validity statuses), for reproducible
+            // builds: https://reproducible-builds.org/specs/source-date-epoch/
+            let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+                Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        eprintln!(
+                            "error: SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`"
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+                _ => None,
+            };
             let options = gazette::BuildOptions {
                 root,
                 output,
                 base_url,
                 force,
+                no_search,
+                source_date_epoch,
             };
             match gazette::build(&options) {
                 Ok(summary) => {

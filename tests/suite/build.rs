@@ -54,6 +54,8 @@ fn refuses_a_foreign_folder_unless_forced() {
         output: Some(out.clone()),
         base_url: None,
         force: true,
+        no_search: true,
+        source_date_epoch: None,
     });
     assert!(forced.is_ok());
     assert!(!out.join("notes.txt").exists());
