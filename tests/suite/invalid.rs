@@ -80,4 +80,5 @@ cases! {
     url_collision => "url-collision",
     bad_file_name => "bad-file-name",
     bad_config => "bad-config",
+    bad_status => "bad-status",
 }
