@@ -144,7 +144,6 @@ impl DocNumber {
                 squeezed.push('-');
             }
         }
-        let squeezed = squeezed.replace("--", "-");
         if let Ok(n) = DocNumber::parse(&squeezed) {
             return Ok(n);
         }
