@@ -410,7 +410,16 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         .filter(|p| !data_files.contains(p))
         .collect();
     paths.insert(String::new());
-    for p in ["issues/", "issuers/", "sections/", "types/"] {
+    for p in [
+        "issues/",
+        "issuers/",
+        "sections/",
+        "types/",
+        "normative/",
+        "search/",
+        "search/wenhao.json",
+        "data/citations.json",
+    ] {
         paths.insert(p.to_string());
     }
     for (y, _) in &years {

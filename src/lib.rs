@@ -21,7 +21,9 @@ pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
+pub mod validity;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -48,8 +50,10 @@ pub struct BuildOptions {
     pub progress: Option<Arc<dyn Progress>>,
     /// Leave out the open data (`data.json` beside pages and `data/`): HTML only.
     pub no_data: bool,
-    /// `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC): the only clock that may reach the
-    /// output, and only for dates the content does not give.
+    /// Skip the full-text search index (the 文号 lookup is still written).
+    pub no_search: bool,
+    /// `SOURCE_DATE_EPOCH`: the date validity statuses are computed for (seconds since
+    /// 1970-01-01 UTC). Without it, the newest date of the archive is used — never the clock.
     pub source_date_epoch: Option<i64>,
 }
 
@@ -135,14 +139,21 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
         Err(e) => return Err(e),
     };
     let renderer = render::Renderer::new(
-        &site.root,
-        &site.config,
-        &site.archive,
-        &site.index,
-        &templates,
-        render::Options::default(),
+        render::Inputs {
+            root: &site.root,
+            config: &site.config,
+            archive: &site.archive,
+            index: &site.index,
+            templates: &templates,
+        },
+        render::Settings {
+            reference: validity::ReferenceDate::new(None, &site.archive),
+            fulltext: false,
+            data: true,
+            source_date: None,
+        },
     );
-    let mut problems = renderer.render_all(&output::Discard, None).problems;
+    let mut problems = renderer.render_all(&output::Discard, None, None).problems;
     problems.extend(lint::warnings(&site.config, &site.archive, &site.index));
     sort_diagnostics(&mut problems);
     Ok(problems)
@@ -174,19 +185,25 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         })?),
         None => None,
     };
+    let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
+    let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let renderer = render::Renderer::new(
-        &site.root,
-        &site.config,
-        &site.archive,
-        &site.index,
-        &templates,
-        render::Options {
+        render::Inputs {
+            root: &site.root,
+            config: &site.config,
+            archive: &site.archive,
+            index: &site.index,
+            templates: &templates,
+        },
+        render::Settings {
+            reference,
+            fulltext: indexer.is_some(),
             data: !options.no_data,
             source_date,
         },
     );
     let started = std::time::Instant::now();
-    let mut rendered = renderer.render_all(&output, progress);
+    let mut rendered = renderer.render_all(&output, indexer.as_ref(), progress);
     if let Some(p) = progress {
         p.finish(Phase::Render, started.elapsed());
     }

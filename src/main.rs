@@ -52,6 +52,9 @@ enum Command {
         /// Write HTML only: no data.json beside pages and no data/ folder.
         #[arg(long)]
         no_data: bool,
+        /// Skip the full-text search index (the 文号 lookup still works).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check the archive without writing anything; exit 1 if any problem is found.
     Check {
@@ -213,6 +216,7 @@ fn main() -> ExitCode {
             base_url,
             force,
             no_data,
+            no_search,
         } => {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
@@ -243,6 +247,7 @@ fn main() -> ExitCode {
                 force,
                 progress,
                 no_data,
+                no_search,
                 source_date_epoch,
             };
             match gazette::build(&options) {

@@ -122,6 +122,74 @@ impl DocNumber {
     }
 }
 
+impl DocNumber {
+    /// Parses a 文号 as a reader may type it into a search box: everything [`DocNumber::parse`]
+    /// accepts, and also the year without brackets (`温政发2019年16号`, `温政发2019年第16号`,
+    /// `温政发 2019 16`), spaces anywhere, and 号 left out. The theme's lookup script
+    /// (`search.js`) normalises input the same way.
+    pub fn parse_loose(text: &str) -> Result<DocNumber, String> {
+        // Spaces go, except that a space between two numbers separates them (`2019 16`).
+        let digits = ascii_digits(text.trim());
+        let chars: Vec<char> = digits.chars().collect();
+        let mut squeezed = String::with_capacity(digits.len());
+        for (k, &c) in chars.iter().enumerate() {
+            if !c.is_whitespace() {
+                squeezed.push(c);
+            } else if squeezed.ends_with(|p: char| p.is_ascii_digit())
+                && chars[k..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(char::is_ascii_digit)
+            {
+                squeezed.push('-');
+            }
+        }
+        if let Ok(n) = DocNumber::parse(&squeezed) {
+            return Ok(n);
+        }
+        let with_hao = if squeezed.ends_with('号') {
+            squeezed.clone()
+        } else {
+            format!("{squeezed}号")
+        };
+        if let Ok(n) = DocNumber::parse(&with_hao) {
+            return Ok(n);
+        }
+        // 机关代字, four digits of year, separators (年, 第, -, brackets), digits, 号.
+        let body = with_hao.strip_suffix('号').unwrap_or(&with_hao);
+        let chars: Vec<char> = body.chars().collect();
+        let seq_start = chars
+            .iter()
+            .rposition(|c| !c.is_ascii_digit())
+            .map_or(0, |k| k + 1);
+        let mut k = seq_start;
+        while k > 0
+            && matches!(
+                chars[k - 1],
+                '年' | '第' | '-' | '—' | '/' | '〕' | ')' | '）' | ']' | '］' | '﹞' | '】'
+            )
+        {
+            k -= 1;
+        }
+        let year_ok = k >= 4 && chars[k - 4..k].iter().all(char::is_ascii_digit);
+        let prefix_end = if year_ok { k - 4 } else { 0 };
+        let mut p = prefix_end;
+        while p > 0 && OPEN.contains(&chars[p - 1]) {
+            p -= 1;
+        }
+        if !year_ok || p == 0 || seq_start == chars.len() {
+            return Err(format!(
+                "`{}` does not read as a 文号 such as 温政发〔2019〕16号 or 温政发2019年16号",
+                text.trim()
+            ));
+        }
+        let prefix: String = chars[..p].iter().collect();
+        let year: String = chars[k - 4..k].iter().collect();
+        let seq: String = chars[seq_start..].iter().collect();
+        DocNumber::parse(&format!("{prefix}〔{year}〕{seq}号"))
+    }
+}
+
 impl fmt::Display for DocNumber {
     /// The normal form: `温政发〔2019〕16号`, or `温州市人民政府令第3号`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -192,7 +260,52 @@ mod tests {
         }
     }
 
+    #[test]
+    fn loose_forms_typed_into_a_search_box() {
+        let loose = |s: &str| DocNumber::parse_loose(s).map(|n| n.to_string());
+        for s in [
+            "温政发〔2019〕16号",
+            "温政发(2019)16号",
+            "温政发[2019]16号",
+            "温政发2019年16号",
+            "温政发2019年第16号",
+            "温政发 2019 16",
+            "温政发 2019-16",
+            "温政发〔2019〕16",
+            "温政发（2019）第16号",
+            " 温政发２０１９年１６号 ",
+        ] {
+            assert_eq!(loose(s).as_deref(), Ok("温政发〔2019〕16号"), "{s}");
+        }
+        assert_eq!(
+            loose("温浙集(开)管2019年71号").as_deref(),
+            Ok("温浙集（开）管〔2019〕71号")
+        );
+        assert_eq!(
+            loose("温州市人民政府令第3号").as_deref(),
+            Ok("温州市人民政府令第3号")
+        );
+        for s in [
+            "温政办 2019",
+            "2019年16号",
+            "温政发",
+            "16号",
+            "温政发19年16号",
+            "",
+        ] {
+            assert!(loose(s).is_err(), "{s}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn loose_accepts_whatever_parse_accepts(s in "\\PC{0,24}") {
+            if let Ok(n) = DocNumber::parse(&s) {
+                prop_assert_eq!(DocNumber::parse_loose(&s), Ok(n));
+            }
+        }
+
+
         #[test]
         fn parse_never_panics(s in "\\PC{0,24}") {
             let _ = DocNumber::parse(&s);

@@ -9,6 +9,9 @@
 //!   resolved to real pages, and a target that does not exist is an error naming the line.
 //! - A line break inside a paragraph next to a Chinese character joins the lines without a
 //!   space, as the printed text reads.
+//! - Every 文号 cited in the text (`（浙政办发〔2019〕53号）`, see [`crate::content::citation`])
+//!   that is not already inside a link or code becomes a link to the cited document when the
+//!   archive holds it, and `<cite class="citation external">` when it does not.
 //! - A signature block (落款) — a paragraph of short unpunctuated lines ending in a date such as
 //!   `2019年12月27日` — keeps its line breaks and is marked `class="signature"` so themes can
 //!   set it right-aligned, as printed.
@@ -18,6 +21,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+use crate::content::citation;
+use crate::content::doc_number::DocNumber;
 use crate::content::front_matter::line_col;
 use crate::error::Diagnostic;
 
@@ -29,6 +34,33 @@ pub trait LinkResolver {
     fn issue_relative(&self, path: &str) -> Option<String>;
     /// A 文号 → href of the document that bears it.
     fn doc_number(&self, number: &str) -> Option<String>;
+    /// What a 文号 cited in the running text refers to.
+    fn cited(&self, number: &DocNumber) -> Cite {
+        match self.doc_number(&number.to_string()) {
+            Some(href) => Cite::Link(href),
+            None => Cite::External,
+        }
+    }
+}
+
+/// What a 文号 cited in a text refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cite {
+    /// A document of the archive, at this href.
+    Link(String),
+    /// The document being rendered: its own 文号 is not a citation.
+    Own,
+    /// A document outside the archive.
+    External,
+}
+
+/// A citation found while rendering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    /// The cited 文号, normalised.
+    pub number: DocNumber,
+    /// Whether the archive holds the cited document.
+    pub internal: bool,
 }
 
 /// A resolver that knows no pages: every internal link is reported as unresolved.
@@ -63,6 +95,18 @@ pub fn render(
     source: &Source<'_>,
     links: &dyn LinkResolver,
     problems: &mut Vec<Diagnostic>,
+) -> String {
+    render_cited(markdown, source, links, problems, &mut Vec::new())
+}
+
+/// Like [`render`], and appends the 文号 the text cites to `cited`, in order of appearance
+/// (the document's own 文号 excluded).
+pub fn render_cited(
+    markdown: &str,
+    source: &Source<'_>,
+    links: &dyn LinkResolver,
+    problems: &mut Vec<Diagnostic>,
+    cited: &mut Vec<Citation>,
 ) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
@@ -188,6 +232,7 @@ pub fn render(
         }
         i += 1;
     }
+    let out = mark_citations(out, links, cited);
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
     html_out
@@ -279,6 +324,103 @@ pub fn plain_text(markdown: &str, raw_html: bool) -> String {
         }
     }
     new_line(&mut out);
+    out
+}
+
+/// Joins adjacent text (pulldown-cmark splits text at `[`, `]` and other marks, and a
+/// 文号 may span a joined line break) and marks up the 文号 it cites, outside links, images
+/// and code.
+fn mark_citations<'e>(
+    events: Vec<Event<'e>>,
+    links: &dyn LinkResolver,
+    cited: &mut Vec<Citation>,
+) -> Vec<Event<'e>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut text = String::new();
+    let mut inside = 0usize;
+    for event in events {
+        if inside == 0
+            && let Event::Text(t) = &event
+        {
+            text.push_str(t);
+            continue;
+        }
+        flush_text(&mut text, &mut out, links, cited);
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                inside = inside.saturating_sub(1);
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    flush_text(&mut text, &mut out, links, cited);
+    out
+}
+
+fn flush_text(
+    text: &mut String,
+    out: &mut Vec<Event<'_>>,
+    links: &dyn LinkResolver,
+    cited: &mut Vec<Citation>,
+) {
+    if text.is_empty() {
+        return;
+    }
+    let mut at = 0;
+    for found in citation::find(text) {
+        let (range, number, _) = found.resolve(|n| links.cited(n) != Cite::External);
+        let cite = links.cited(number);
+        if range.start > at {
+            out.push(Event::Text(CowStr::from(text[at..range.start].to_string())));
+        }
+        let span = CowStr::from(text[range.clone()].to_string());
+        let normal = escape_attr(&number.to_string());
+        match &cite {
+            Cite::Link(href) => {
+                out.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"citation\" href=\"{}\" data-wenhao=\"{normal}\">",
+                    escape_attr(href)
+                ))));
+                out.push(Event::Text(span));
+                out.push(Event::Html(CowStr::from("</a>")));
+            }
+            Cite::External => {
+                out.push(Event::Html(CowStr::from(format!(
+                    "<cite class=\"citation external\" data-wenhao=\"{normal}\">"
+                ))));
+                out.push(Event::Text(span));
+                out.push(Event::Html(CowStr::from("</cite>")));
+            }
+            Cite::Own => out.push(Event::Text(span)),
+        }
+        if cite != Cite::Own {
+            cited.push(Citation {
+                number: number.clone(),
+                internal: matches!(cite, Cite::Link(_)),
+            });
+        }
+        at = range.end;
+    }
+    if at < text.len() {
+        out.push(Event::Text(CowStr::from(text[at..].to_string())));
+    }
+    text.clear();
+}
+
+/// Escapes a value for a double-quoted HTML attribute.
+fn escape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
     out
 }
 
@@ -494,6 +636,98 @@ mod tests {
         );
         let (html, _) = md("本通告自2020年3月1日起施行，有效期至\n2019年12月27日\n");
         assert!(!html.contains("signature"), "{html}");
+    }
+
+    /// Knows one document, 温政发〔2019〕16号, and renders as 温政办〔2019〕72号.
+    struct OneDoc;
+
+    impl LinkResolver for OneDoc {
+        fn site_path(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn issue_relative(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn doc_number(&self, number: &str) -> Option<String> {
+            (DocNumber::parse(number).ok()?.to_string() == "温政发〔2019〕16号")
+                .then(|| "../../../../documents/wzf/2019/16/index.html".to_string())
+        }
+        fn cited(&self, number: &DocNumber) -> Cite {
+            match number.to_string().as_str() {
+                "温政办〔2019〕72号" => Cite::Own,
+                _ => match self.doc_number(&number.to_string()) {
+                    Some(href) => Cite::Link(href),
+                    None => Cite::External,
+                },
+            }
+        }
+    }
+
+    fn cite(text: &str) -> (String, Vec<Citation>) {
+        let mut problems = Vec::new();
+        let mut cited = Vec::new();
+        let source = Source {
+            path: "content/2019/12/a.md",
+            first_line: 1,
+            raw_html: false,
+        };
+        let html = render_cited(text, &source, &OneDoc, &mut problems, &mut cited);
+        assert!(problems.is_empty(), "{problems:?}");
+        (html, cited)
+    }
+
+    #[test]
+    fn citations_become_links_or_external_cites() {
+        let (html, cited) =
+            cite("根据《通知》（温政发〔2019〕16号）和《意见》（浙政办发﹝2019﹞53号）的精神");
+        assert_eq!(
+            html,
+            "<p>根据《通知》（<a class=\"citation\" href=\"../../../../documents/wzf/2019/16/index.html\" data-wenhao=\"温政发〔2019〕16号\">温政发〔2019〕16号</a>）和《意见》（<cite class=\"citation external\" data-wenhao=\"浙政办发〔2019〕53号\">浙政办发﹝2019﹞53号</cite>）的精神</p>\n"
+        );
+        assert_eq!(
+            cited,
+            [
+                Citation {
+                    number: DocNumber::parse("温政发〔2019〕16号").unwrap(),
+                    internal: true
+                },
+                Citation {
+                    number: DocNumber::parse("浙政办发〔2019〕53号").unwrap(),
+                    internal: false
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn citations_across_split_text_and_joined_lines() {
+        // `[2019]` is split off by the parser; a line break inside the 文号 is joined.
+        let (html, cited) = cite("见温政发[2019]16号，又见温政\n发〔2019〕16号。");
+        assert_eq!(cited.len(), 2, "{html}");
+        assert!(html.contains(">温政发[2019]16号</a>"), "{html}");
+        assert!(html.contains(">温政发〔2019〕16号</a>"), "{html}");
+    }
+
+    #[test]
+    fn no_citations_inside_links_code_or_for_the_page_itself() {
+        let (html, cited) = cite(
+            "[温政发〔2019〕16号](https://example.org/)\n\n`温政发〔2019〕16号`\n\n    温政发〔2019〕16号\n\n本意见（温政办〔2019〕72号）",
+        );
+        assert!(cited.is_empty(), "{cited:?}");
+        assert!(!html.contains("citation"), "{html}");
+    }
+
+    #[test]
+    fn citations_in_table_cells() {
+        let (html, cited) = cite(
+            "| 文号 | 标题 |\n|---|---|\n| 温政发〔2019〕16号 | 通知 |\n| 温政发〔2019〕18号 | 方案 |\n",
+        );
+        assert_eq!(cited.len(), 2);
+        assert!(html.contains("<td><a class=\"citation\""), "{html}");
+        assert!(
+            html.contains("<td><cite class=\"citation external\""),
+            "{html}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reading an archive: discover the files under `content/`, parse them in parallel, validate
 //! each on its own. Checks that span files (duplicates, slugs, URLs) live in [`crate::index`].
 
+pub mod citation;
 pub mod date;
 pub mod doc_number;
 pub mod front_matter;
@@ -105,6 +106,8 @@ pub struct Document {
     pub valid_from: Option<Date>,
     /// 有效期至.
     pub valid_until: Option<Date>,
+    /// A status declared by the editor (废止, 失效, …); it wins over the dates.
+    pub status: Option<DeclaredStatus>,
     /// Printed pages, first and last.
     pub pages: Option<(u32, u32)>,
     /// Order within its section.
@@ -133,6 +136,53 @@ impl Document {
     pub fn duplicate_of(&self) -> Option<&str> {
         self.extra.get("duplicate_of").and_then(|v| v.as_str())
     }
+}
+
+/// A state an editor may declare in `status.state`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclaredState {
+    /// 有效: confirmed in force (e.g. extended after review), whatever the printed dates say.
+    InForce,
+    /// 失效: no longer in force (expired, or declared invalid in a review).
+    Expired,
+    /// 废止: repealed.
+    Repealed,
+}
+
+impl DeclaredState {
+    /// The words editors may write, and what they mean.
+    pub const WORDS: &[(&str, DeclaredState)] = &[
+        ("有效", DeclaredState::InForce),
+        ("失效", DeclaredState::Expired),
+        ("已失效", DeclaredState::Expired),
+        ("废止", DeclaredState::Repealed),
+        ("已废止", DeclaredState::Repealed),
+    ];
+}
+
+/// `status:` in a document's front matter: what became of the document after it was printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredStatus {
+    /// The state.
+    pub state: DeclaredState,
+    /// From when the state holds; before it the dates decide.
+    pub date: Option<Date>,
+    /// Why, as the editor writes it (e.g. the repealing decision).
+    pub reason: Option<String>,
+    /// The 文号 of the document that replaces this one.
+    pub replaced_by: Option<DocNumber>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatus {
+    state: String,
+    #[serde(default)]
+    date: Option<DateInput>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    replaced_by: Option<String>,
 }
 
 /// Everything read from `content/`, validated file by file, in a stable order: issues by
@@ -228,6 +278,8 @@ struct RawDocument {
     valid_from: Option<DateInput>,
     #[serde(default)]
     valid_until: Option<DateInput>,
+    #[serde(default)]
+    status: Option<RawStatus>,
     #[serde(default)]
     pages: Option<Vec<u32>>,
     #[serde(default)]
@@ -831,6 +883,52 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     let date = date_field("date", raw.date, &mut problems);
     let valid_from = date_field("valid_from", raw.valid_from, &mut problems);
     let valid_until = date_field("valid_until", raw.valid_until, &mut problems);
+    let status = raw.status.and_then(|s| {
+        let (l, c) = at("status");
+        let state = DeclaredState::WORDS
+            .iter()
+            .find(|(w, _)| *w == s.state.trim())
+            .map(|(_, st)| *st);
+        if state.is_none() {
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    l,
+                    c,
+                    "bad-status",
+                    format!("`status.state: {}` is not a known state", s.state),
+                )
+                .with_hint("write `state: 废止` (repealed), `state: 失效` (no longer in force) or `state: 有效` (confirmed in force)"),
+            );
+        }
+        let date = s.date.and_then(|input| match Date::parse(&input.0) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                problems.push(
+                    Diagnostic::error(rel, l, c, "bad-date", format!("`status.date`: {message}"))
+                        .with_hint("dates are YYYY-MM-DD, e.g. 2019-12-09, or 2019年12月9日"),
+                );
+                None
+            }
+        });
+        let replaced_by = s.replaced_by.and_then(|text| match DocNumber::parse(&text) {
+            Ok(n) => Some(n),
+            Err(message) => {
+                problems.push(
+                    Diagnostic::error(rel, l, c, "bad-doc-number", format!("`status.replaced_by`: {message}"))
+                        .with_hint("give the 文号 of the replacing document as printed, e.g. 温政发〔2021〕3号"),
+                );
+                None
+            }
+        });
+        let reason = s.reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        state.map(|state| DeclaredStatus {
+            state,
+            date,
+            reason,
+            replaced_by,
+        })
+    });
     if raw.doc_number.is_some() {
         if raw.issuers.is_empty() {
             let (l, c) = at("doc_number");
@@ -931,6 +1029,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             addressees: raw.addressees,
             valid_from,
             valid_until,
+            status,
             pages,
             position: raw.position,
             attachments: raw.attachments,

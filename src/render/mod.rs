@@ -1,5 +1,6 @@
 //! Rendering: every page of the site, in parallel, through the theme's templates.
 
+pub mod citations;
 pub mod templates;
 pub mod views;
 
@@ -12,17 +13,49 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::doc_number::DocNumber;
-use crate::content::markdown::{self, LinkResolver};
+use crate::content::markdown::{self, Citation, Cite, LinkResolver};
 use crate::content::{Archive, Document};
 use crate::error::Diagnostic;
 use crate::index::{Index, issue_path};
 use crate::output::{FileDigest, Put, Sink, Written};
 use crate::publish::{self, Facts};
+use crate::search;
+use crate::validity::{self, ReferenceDate};
 use templates::{Templates, template_diagnostic};
 use views::*;
 
+/// The citation graph's edges, published for reuse.
+pub const DATA_CITATIONS: &str = "data/citations.json";
+
 /// A rendered page and its warnings, or the problems that stopped it.
 type PageResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// What the renderer reads.
+pub struct Inputs<'a> {
+    /// The site root.
+    pub root: &'a std::path::Path,
+    /// Settings.
+    pub config: &'a Config,
+    /// Issues and documents.
+    pub archive: &'a Archive,
+    /// Indexes.
+    pub index: &'a Index,
+    /// Templates.
+    pub templates: &'a Templates,
+}
+
+/// Choices of this build that pages reflect.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// The date validity statuses are computed for.
+    pub reference: ReferenceDate,
+    /// Whether the full-text index is built (the search page says so when it is not).
+    pub fulltext: bool,
+    /// Write the open data (`data.json` beside pages, `data/`).
+    pub data: bool,
+    /// The day of `SOURCE_DATE_EPOCH`, for dates the content does not give.
+    pub source_date: Option<crate::content::date::Date>,
+}
 
 /// Everything a page needs, shared by all pages.
 pub struct Renderer<'a> {
@@ -31,29 +64,24 @@ pub struct Renderer<'a> {
     archive: &'a Archive,
     index: &'a Index,
     templates: &'a Templates,
+    settings: Settings,
     site: Value,
     doc_summaries: Vec<Value>,
     issue_summaries: Vec<Value>,
     facts: Facts<'a>,
-    options: Options,
+    /// Each document's body, rendered once before any page (the citations of every body are
+    /// needed on the pages of the documents they cite).
+    bodies: Vec<Body>,
+    /// Who cites whom.
+    citations: citations::Graph,
 }
 
-/// What to publish besides the pages.
-#[derive(Clone, Copy, Debug)]
-pub struct Options {
-    /// Write the open data (`data.json` beside pages, `data/`).
-    pub data: bool,
-    /// The day of `SOURCE_DATE_EPOCH`, for dates the content does not give.
-    pub source_date: Option<crate::content::date::Date>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            data: true,
-            source_date: None,
-        }
-    }
+/// A document body rendered to HTML.
+#[derive(Debug, Default)]
+struct Body {
+    html: String,
+    problems: Vec<Diagnostic>,
+    cited: Vec<Citation>,
 }
 
 /// One page of the site.
@@ -71,6 +99,8 @@ enum Page {
     Types,
     Type(usize, usize),
     NotFound,
+    Register,
+    Search,
 }
 
 /// The file name of the page shown for addresses that do not exist.
@@ -126,14 +156,14 @@ fn paged_path(base: &str, page: usize) -> String {
 
 impl<'a> Renderer<'a> {
     /// Prepares the shared views.
-    pub fn new(
-        root: &'a std::path::Path,
-        config: &'a Config,
-        archive: &'a Archive,
-        index: &'a Index,
-        templates: &'a Templates,
-        options: Options,
-    ) -> Self {
+    pub fn new(inputs: Inputs<'a>, settings: Settings) -> Self {
+        let Inputs {
+            root,
+            config,
+            archive,
+            index,
+            templates,
+        } = inputs;
         let link = |p: &str| link_form(config, p);
         let issue_summaries: Vec<Value> = archive
             .issues
@@ -157,6 +187,14 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(i, d)| {
                 let issue = &archive.issues[d.issue];
+                let status = validity::state_on(d, settings.reference.date).map(|state| {
+                    status_view(d, state, |n| {
+                        index
+                            .by_doc_number
+                            .get(&n.to_string())
+                            .map(|&k| link(&index.doc_paths[k]))
+                    })
+                });
                 Value::from_serializable(&DocSummary {
                     title: &d.title,
                     href: link(&index.doc_paths[i]),
@@ -168,7 +206,9 @@ impl<'a> Renderer<'a> {
                     section: &config.sections[d.section].name,
                     issue_label: issue.label(),
                     issue_serial: issue.serial,
+                    issue_year: issue.year,
                     issue_href: link(&issue_path(issue.year, issue.number)),
+                    status,
                     pages: d.pages.map(|(a, b)| {
                         if a == b {
                             a.to_string()
@@ -186,6 +226,9 @@ impl<'a> Renderer<'a> {
             base_url: Option<&'s str>,
             generator: &'static str,
             home: String,
+            search_href: String,
+            register_href: String,
+            reference: ReferenceView,
             nav: Vec<Link>,
             sections: Vec<TermSummary>,
             issue_count: usize,
@@ -209,11 +252,18 @@ impl<'a> Renderer<'a> {
             base_url: config.base_url.as_deref(),
             generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
             home: link(""),
+            search_href: link(search::SEARCH_DIR),
+            register_href: link("normative/"),
+            reference: ReferenceView {
+                date: settings.reference.date.into(),
+                source: settings.reference.source,
+            },
             nav: [
                 ("历年公报", "issues/"),
                 ("发文机关", "issuers/"),
                 ("栏目", "sections/"),
                 ("文种", "types/"),
+                ("规范性文件", "normative/"),
             ]
             .iter()
             .map(|(title, path)| Link {
@@ -225,7 +275,7 @@ impl<'a> Renderer<'a> {
             issue_count: archive.issues.len(),
             document_count: archive.documents.len(),
         });
-        Renderer {
+        let mut renderer = Renderer {
             root,
             config,
             archive,
@@ -234,9 +284,43 @@ impl<'a> Renderer<'a> {
             site,
             doc_summaries,
             issue_summaries,
-            facts: Facts::new(root, config, archive, index, options.source_date),
-            options,
-        }
+            facts: Facts::new(root, config, archive, index, settings.source_date),
+            settings,
+            bodies: Vec::new(),
+            citations: citations::Graph::default(),
+        };
+        renderer.bodies = renderer.render_bodies();
+        renderer.citations =
+            citations::Graph::build(index, renderer.bodies.iter().map(|b| b.cited.as_slice()));
+        renderer
+    }
+
+    /// Renders every document's Markdown body, in parallel.
+    fn render_bodies(&self) -> Vec<Body> {
+        self.archive
+            .documents
+            .par_iter()
+            .enumerate()
+            .map(|(d, doc)| {
+                let root = root_for(self.config, &self.index.doc_paths[d]);
+                let links = PageLinks {
+                    r: self,
+                    root: &root,
+                    issue: doc.issue,
+                    doc: Some(d),
+                };
+                let mut body = Body::default();
+                body.html = self.markdown(
+                    &doc.body,
+                    &doc.source,
+                    doc.body_line,
+                    &links,
+                    &mut body.problems,
+                    &mut body.cited,
+                );
+                body
+            })
+            .collect()
     }
 
     fn link(&self, path: &str) -> String {
@@ -245,7 +329,14 @@ impl<'a> Renderer<'a> {
 
     fn pages(&self) -> Vec<Page> {
         let size = self.config.paginate;
-        let mut pages = vec![Page::Home, Page::Issues, Page::Sections, Page::Types];
+        let mut pages = vec![
+            Page::Home,
+            Page::Issues,
+            Page::Sections,
+            Page::Types,
+            Page::Register,
+            Page::Search,
+        ];
         pages.extend((0..self.index.years.len()).map(Page::Year));
         pages.extend((0..self.archive.issues.len()).map(Page::Issue));
         pages.extend((0..self.archive.documents.len()).map(Page::Document));
@@ -283,6 +374,8 @@ impl<'a> Renderer<'a> {
             }
             Page::Types => "types/".to_string(),
             Page::Type(t, p) => paged_path(&format!("types/{}/", self.index.types[t].slug), p),
+            Page::Register => "normative/".to_string(),
+            Page::Search => search::SEARCH_DIR.to_string(),
             Page::NotFound => NOT_FOUND_PAGE.to_string(),
         }
     }
@@ -318,62 +411,84 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page, writes the publishing files (feeds, sitemaps, redirects, open
-    /// data), copies every static file and issue asset into `output`, and last the manifest
-    /// of all of them.
+    /// data), the search index and the 文号 lookup, copies every static file and issue asset
+    /// into `output`, and last the manifest of all of them. Document pages are rendered a year
+    /// at a time, so that `search` indexes each year's pages while only they are in memory.
     pub fn render_all(
         &self,
         output: &dyn Sink,
+        search: Option<&search::Indexer>,
         progress: Option<&dyn crate::progress::Progress>,
     ) -> Rendered {
         let pages = self.pages();
         if let Some(p) = progress {
             p.start(crate::progress::Phase::Render, pages.len());
         }
-        let results: Vec<(String, Option<Put>, Vec<Diagnostic>)> = pages
-            .par_iter()
-            .map(|page| {
-                let (path, result) = self.render_page(*page);
-                if let Some(p) = progress {
-                    p.advance(1);
-                }
-                let file = if path.is_empty() || path.ends_with('/') {
-                    format!("{path}index.html")
-                } else {
-                    path
-                };
-                match result {
-                    Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
-                        Ok(put) => (file, Some(put), warnings),
-                        Err(e) => {
-                            let d = Diagnostic::error(
-                                file.clone(),
-                                0,
-                                0,
-                                "write-failed",
-                                format!("cannot write the page: {e}"),
-                            );
-                            (file, None, vec![d])
-                        }
-                    },
-                    Err(problems) => (file, None, problems),
-                }
-            })
-            .collect();
         let mut rendered = Rendered {
             pages: pages.len(),
             ..Rendered::default()
         };
-        for (file, put, mut problems) in results {
-            rendered.problems.append(&mut problems);
-            if let Some(put) = put {
-                if put.written == Written::Unchanged {
-                    rendered.unchanged += 1;
+        let mut by_year: BTreeMap<u16, Vec<Page>> = BTreeMap::new();
+        let mut others = Vec::new();
+        for &page in &pages {
+            match page {
+                Page::Document(d) => {
+                    let year = self.archive.issues[self.archive.documents[d].issue].year;
+                    by_year.entry(year).or_default().push(page);
                 }
-                rendered.files.insert(file, put.digest);
+                _ => others.push(page),
             }
         }
+        self.render_pages(&others, output, &mut rendered, false, progress);
+        let mut ui_written = false;
+        for (year, year_pages) in by_year {
+            let html = self.render_pages(
+                &year_pages,
+                output,
+                &mut rendered,
+                search.is_some(),
+                progress,
+            );
+            let Some(indexer) = search else { continue };
+            if html.is_empty() {
+                continue;
+            }
+            match indexer.index_year(year, html) {
+                Ok(bundle) => {
+                    let ui = if ui_written { Vec::new() } else { bundle.ui };
+                    ui_written = true;
+                    let files: Vec<(String, Vec<u8>)> =
+                        bundle.files.into_iter().chain(ui).collect();
+                    self.put_files(output, &mut rendered, files);
+                }
+                Err(e) => rendered.problems.push(
+                    Diagnostic::error(
+                        search::bundle_path(year),
+                        0,
+                        0,
+                        "search-index-failed",
+                        format!("cannot build the search index of {year}: {e}"),
+                    )
+                    .with_hint(
+                        "build with --no-search to publish the site without full-text search",
+                    ),
+                ),
+            }
+        }
+        let doc_numbers: Vec<Option<String>> = self
+            .archive
+            .documents
+            .iter()
+            .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
+            .collect();
+        let citations = self.citations.json(self.index, &doc_numbers);
+        let lookup = search::lookup_json(self.archive, self.index, |p| self.link(p));
         let facts = &self.facts;
-        let mut files = publish::feeds::files(facts);
+        let mut files = vec![(search::LOOKUP_FILE.to_string(), lookup.into_bytes())];
+        if self.settings.data {
+            files.push((DATA_CITATIONS.to_string(), citations.into_bytes()));
+        }
+        files.extend(publish::feeds::files(facts));
         files.extend(publish::redirects::files(facts));
         let urls: Vec<publish::sitemap::Url> =
             pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
@@ -382,7 +497,7 @@ impl<'a> Renderer<'a> {
             &urls,
             publish::sitemap::MAX_URLS,
         ));
-        if self.options.data {
+        if self.settings.data {
             files.extend(publish::data::files(facts));
         }
         self.put_files(output, &mut rendered, files);
@@ -398,6 +513,68 @@ impl<'a> Renderer<'a> {
             vec![(publish::manifest::MANIFEST_FILE.to_string(), manifest)],
         );
         rendered
+    }
+
+    /// Renders `pages` in parallel and writes them; with `keep`, returns the HTML of those
+    /// rendered without error, for the search index.
+    fn render_pages(
+        &self,
+        pages: &[Page],
+        output: &dyn Sink,
+        rendered: &mut Rendered,
+        keep: bool,
+        progress: Option<&dyn crate::progress::Progress>,
+    ) -> Vec<search::Page> {
+        /// A page's file, what writing it did, its problems and (if kept) its HTML.
+        type PageOutcome = (String, Option<Put>, Vec<Diagnostic>, Option<String>);
+        let results: Vec<PageOutcome> = pages
+            .par_iter()
+            .map(|page| {
+                let (path, result) = self.render_page(*page);
+                if let Some(p) = progress {
+                    p.advance(1);
+                }
+                let file = if path.is_empty() || path.ends_with('/') {
+                    format!("{path}index.html")
+                } else {
+                    path
+                };
+                match result {
+                    Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
+                        Ok(put) => (file, Some(put), warnings, keep.then_some(html)),
+                        Err(e) => {
+                            let d = Diagnostic::error(
+                                file.clone(),
+                                0,
+                                0,
+                                "write-failed",
+                                format!("cannot write the page: {e}"),
+                            );
+                            (file, None, vec![d], None)
+                        }
+                    },
+                    Err(problems) => (file, None, problems, None),
+                }
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for (file, put, mut problems, html) in results {
+            rendered.problems.append(&mut problems);
+            if let Some(html) = html {
+                let path = file.strip_suffix("index.html").unwrap_or(&file);
+                kept.push(search::Page {
+                    url: format!("/{}", self.link(path)),
+                    html,
+                });
+            }
+            if let Some(put) = put {
+                if put.written == Written::Unchanged {
+                    rendered.unchanged += 1;
+                }
+                rendered.files.insert(file, put.digest);
+            }
+        }
+        kept
     }
 
     /// Writes files the build makes itself; a path already taken is an error.
@@ -664,6 +841,7 @@ impl<'a> Renderer<'a> {
                             .collect::<Vec<_>>(),
                     ),
                 );
+                ctx.insert("annual", &self.annual_index(issues));
                 (path, "year.html", ctx)
             }
             Page::Issue(i) => {
@@ -686,8 +864,7 @@ impl<'a> Renderer<'a> {
                     &issue_path(issue.year, issue.number),
                 ));
                 let mut ctx = self.context(&path, "document", &doc.title, crumbs);
-                let root = root_for(self.config, &path);
-                ctx.insert("doc", &self.doc_view(d, &root, &mut problems));
+                ctx.insert("doc", &self.doc_view(d, &mut problems));
                 ctx.insert_value("jsonld", Value::safe_string(&self.facts.document_jsonld(d)));
                 (path, "document.html", ctx)
             }
@@ -796,6 +973,51 @@ impl<'a> Renderer<'a> {
                 ctx.insert_value("years", self.years_value());
                 (path, NOT_FOUND_PAGE, ctx)
             }
+            Page::Register => {
+                let path = "normative/".to_string();
+                let ctx = self.register_context(&path);
+                (path, "normative.html", ctx)
+            }
+            Page::Search => {
+                let path = search::SEARCH_DIR.to_string();
+                let mut ctx = self.context(&path, "search", "检索", vec![self.home_crumb()]);
+                #[derive(Serialize)]
+                struct Bundle {
+                    year: u16,
+                    path: String,
+                }
+                #[derive(Serialize)]
+                struct SearchView {
+                    fulltext: bool,
+                    bundles: Vec<Bundle>,
+                    ui: &'static str,
+                    lookup: &'static str,
+                }
+                let bundles = self
+                    .index
+                    .years
+                    .iter()
+                    .filter(|(_, issues)| {
+                        issues
+                            .iter()
+                            .any(|&i| !self.index.issue_documents[i].is_empty())
+                    })
+                    .map(|(year, _)| Bundle {
+                        year: *year,
+                        path: search::bundle_path(*year),
+                    })
+                    .collect();
+                ctx.insert(
+                    "search",
+                    &SearchView {
+                        fulltext: self.settings.fulltext,
+                        bundles,
+                        ui: search::UI_DIR,
+                        lookup: search::LOOKUP_FILE,
+                    },
+                );
+                (path, "search.html", ctx)
+            }
         };
         if problems
             .iter()
@@ -812,6 +1034,130 @@ impl<'a> Renderer<'a> {
             )]),
         };
         (path, result)
+    }
+
+    /// The year's 年度总目录: its documents by 文号 series and by issuer.
+    fn annual_index(&self, issues: &[usize]) -> AnnualIndex {
+        let mut docs: Vec<usize> = issues
+            .iter()
+            .flat_map(|&i| self.index.issue_documents[i].iter().copied())
+            .collect();
+        docs.sort_unstable();
+        let mut series: BTreeMap<&str, Vec<(&DocNumber, usize)>> = BTreeMap::new();
+        let mut unnumbered = Vec::new();
+        for &d in &docs {
+            match &self.archive.documents[d].doc_number {
+                Some(n) => series.entry(&n.prefix).or_default().push((n, d)),
+                None => unnumbered.push(self.doc_summaries[d].clone()),
+            }
+        }
+        let mut series: Vec<AnnualGroup> = series
+            .into_iter()
+            .map(|(prefix, mut list)| {
+                list.sort();
+                AnnualGroup {
+                    name: prefix.to_string(),
+                    href: None,
+                    documents: list
+                        .into_iter()
+                        .map(|(_, d)| self.doc_summaries[d].clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        series.sort_by_cached_key(|g| crate::content::slug::sort_key(&g.name));
+        let issuers = self
+            .index
+            .issuers
+            .iter()
+            .filter_map(|e| {
+                let mut list: Vec<usize> = e
+                    .documents
+                    .iter()
+                    .map(|(d, _)| *d)
+                    .filter(|d| docs.binary_search(d).is_ok())
+                    .collect();
+                list.sort_unstable();
+                (!list.is_empty()).then(|| AnnualGroup {
+                    name: e.name.clone(),
+                    href: Some(self.link(&format!("issuers/{}/", e.slug))),
+                    documents: list
+                        .into_iter()
+                        .map(|d| self.doc_summaries[d].clone())
+                        .collect(),
+                })
+            })
+            .collect();
+        AnnualIndex {
+            document_count: docs.len(),
+            series,
+            issuers,
+            unnumbered,
+        }
+    }
+
+    /// The validity register (/normative/).
+    fn register_context(&self, path: &str) -> Context {
+        let mut ctx = self.context(
+            path,
+            "normative",
+            "规范性文件效力状态",
+            vec![self.home_crumb()],
+        );
+        let reference = self.settings.reference;
+        let mut docs: Vec<(usize, validity::State)> = self
+            .archive
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.duplicate_of().is_none())
+            .filter_map(|(i, d)| validity::state_on(d, reference.date).map(|s| (i, s)))
+            .collect();
+        // Newest first: by 施行日期, else 成文日期; then by 文号.
+        docs.sort_by(|(a, _), (b, _)| {
+            let key = |i: usize| {
+                let d = &self.archive.documents[i];
+                (
+                    std::cmp::Reverse(d.valid_from.or(d.date)),
+                    d.doc_number.clone(),
+                    i,
+                )
+            };
+            key(*a).cmp(&key(*b))
+        });
+        let states: Vec<StateCount> = validity::State::ALL
+            .iter()
+            .map(|s| StateCount {
+                code: s.code(),
+                label: s.label(),
+                count: docs.iter().filter(|(_, x)| x == s).count(),
+            })
+            .collect();
+        let issuers: Vec<&str> = self
+            .index
+            .issuers
+            .iter()
+            .filter(|e| {
+                docs.iter()
+                    .any(|(d, _)| self.archive.documents[*d].issuers.contains(&e.name))
+            })
+            .map(|e| e.name.as_str())
+            .collect();
+        let entries: Vec<Value> = docs
+            .iter()
+            .map(|(d, _)| self.doc_summaries[*d].clone())
+            .collect();
+        ctx.insert_value("entries", Value::from(entries));
+        ctx.insert("states", &states);
+        ctx.insert("issuers", &issuers);
+        ctx.insert(
+            "reference",
+            &ReferenceView {
+                date: reference.date.into(),
+                source: reference.source,
+            },
+        );
+        ctx
     }
 
     fn term(&self, name: &str, slug: &str, base: &str, count: usize) -> TermSummary {
@@ -881,6 +1227,7 @@ impl<'a> Renderer<'a> {
         first_line: usize,
         links: &PageLinks<'_>,
         problems: &mut Vec<Diagnostic>,
+        cited: &mut Vec<Citation>,
     ) -> String {
         let src = markdown::Source {
             path: source,
@@ -889,7 +1236,7 @@ impl<'a> Renderer<'a> {
         };
         let mut found = Vec::new();
         match catch_unwind(AssertUnwindSafe(|| {
-            markdown::render(text, &src, links, &mut found)
+            markdown::render_cited(text, &src, links, &mut found, cited)
         })) {
             Ok(html) => {
                 problems.append(&mut found);
@@ -910,6 +1257,7 @@ impl<'a> Renderer<'a> {
             r: self,
             root,
             issue: i,
+            doc: None,
         };
         let mut groups: Vec<TocGroup> = Vec::new();
         for &d in &self.index.issue_documents[i] {
@@ -959,6 +1307,7 @@ impl<'a> Renderer<'a> {
                 issue.note_line,
                 &links,
                 problems,
+                &mut Vec::new(),
             ),
             groups,
             pdf: issue
@@ -975,13 +1324,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn doc_view<'d>(&'d self, d: usize, root: &str, problems: &mut Vec<Diagnostic>) -> DocView<'d> {
+    fn doc_view<'d>(&'d self, d: usize, problems: &mut Vec<Diagnostic>) -> DocView<'d> {
         let doc: &'d Document = &self.archive.documents[d];
-        let links = PageLinks {
-            r: self,
-            root,
-            issue: doc.issue,
-        };
         let siblings = &self.index.issue_documents[doc.issue];
         let at = siblings
             .iter()
@@ -1037,7 +1381,22 @@ impl<'a> Renderer<'a> {
                 .collect(),
             subjects: &doc.subjects,
             extra: &doc.extra,
-            body: self.markdown(&doc.body, &doc.source, doc.body_line, &links, problems),
+            body: {
+                let body = &self.bodies[d];
+                problems.extend(body.problems.iter().cloned());
+                body.html.clone()
+            },
+            cites: self.citations.cites[d]
+                .iter()
+                .map(|(number, target)| CitedRef {
+                    doc_number: number.to_string(),
+                    doc: target.map(|t| self.doc_summaries[t].clone()),
+                })
+                .collect(),
+            cited_by: self.citations.cited_by[d]
+                .iter()
+                .map(|&k| self.doc_summaries[k].clone())
+                .collect(),
             source: &doc.source,
             prev: at
                 .checked_sub(1)
@@ -1047,11 +1406,38 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The validity of `doc`, in state `state` on the reference date; `link` finds the page of a
+/// replacing 文号.
+fn status_view(
+    doc: &Document,
+    state: validity::State,
+    link: impl Fn(&DocNumber) -> Option<String>,
+) -> StatusView {
+    let declared = doc.status.as_ref();
+    StatusView {
+        code: state.code(),
+        label: state.label(),
+        declared: declared.map(|s| s.state.code()),
+        declared_date: declared.and_then(|s| s.date).map(DateView::from),
+        reason: declared.and_then(|s| s.reason.clone()),
+        replaced_by: declared
+            .and_then(|s| s.replaced_by.as_ref())
+            .map(|n| NumberRef {
+                doc_number: n.to_string(),
+                href: link(n),
+            }),
+        valid_from: doc.valid_from.map(DateView::from),
+        valid_until: doc.valid_until.map(DateView::from),
+    }
+}
+
 /// Resolves links written in one page's Markdown.
 struct PageLinks<'a> {
     r: &'a Renderer<'a>,
     root: &'a str,
     issue: usize,
+    /// The document being rendered, if the page is a document's.
+    doc: Option<usize>,
 }
 
 impl LinkResolver for PageLinks<'_> {
@@ -1085,6 +1471,23 @@ impl LinkResolver for PageLinks<'_> {
             .paths
             .contains(&site)
             .then(|| format!("{}{site}", self.root))
+    }
+
+    fn cited(&self, number: &DocNumber) -> Cite {
+        let own = self
+            .doc
+            .and_then(|d| self.r.archive.documents[d].doc_number.as_ref());
+        if own == Some(number) {
+            return Cite::Own;
+        }
+        match self.r.index.by_doc_number.get(&number.to_string()) {
+            Some(&d) => Cite::Link(format!(
+                "{}{}",
+                self.root,
+                self.r.link(&self.r.index.doc_paths[d])
+            )),
+            None => Cite::External,
+        }
     }
 
     fn doc_number(&self, number: &str) -> Option<String> {

@@ -31,6 +31,8 @@ pub const REQUIRED: &[&str] = &[
     "section.html",
     "types.html",
     "type.html",
+    "normative.html",
+    "search.html",
 ];
 
 fn collect(

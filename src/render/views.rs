@@ -58,10 +58,45 @@ pub struct DocSummary<'a> {
     pub issue_label: String,
     /// 总第N期.
     pub issue_serial: u32,
+    /// The issue's year.
+    pub issue_year: u16,
     /// The issue's page.
     pub issue_href: String,
+    /// 效力状态, for documents of the validity register.
+    pub status: Option<StatusView>,
     /// Printed pages: `4` or `4—7`.
     pub pages: Option<String>,
+}
+
+/// A document's validity (效力状态) as of the build's reference date, with what a script
+/// needs to recompute it for another date.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusView {
+    /// `in-force`, `not-yet`, `expired`, `repealed` or `unknown`.
+    pub code: &'static str,
+    /// 有效, 尚未施行, 已失效, 已废止 or 状态不明.
+    pub label: &'static str,
+    /// A declared state's code (`status.state`), if any.
+    pub declared: Option<&'static str>,
+    /// From when the declared state holds.
+    pub declared_date: Option<DateView>,
+    /// Why (`status.reason`).
+    pub reason: Option<String>,
+    /// The replacing document (`status.replaced_by`).
+    pub replaced_by: Option<NumberRef>,
+    /// 施行日期.
+    pub valid_from: Option<DateView>,
+    /// 有效期至.
+    pub valid_until: Option<DateView>,
+}
+
+/// A 文号, linked when the archive holds the document.
+#[derive(Clone, Debug, Serialize)]
+pub struct NumberRef {
+    /// The 文号, normalised.
+    pub doc_number: String,
+    /// Its page, if the archive holds it.
+    pub href: Option<String>,
 }
 
 /// An issue as lists show it.
@@ -164,12 +199,25 @@ pub struct DocView<'a> {
     pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
     /// The body as HTML.
     pub body: String,
+    /// The 文号 the body cites, in order of first appearance.
+    pub cites: Vec<CitedRef>,
+    /// Documents of the archive whose text cites this one (被引用).
+    pub cited_by: Vec<tera::Value>,
     /// The Markdown source file, relative to the site root.
     pub source: &'a str,
     /// Previous item of the issue.
     pub prev: Option<tera::Value>,
     /// Next item of the issue.
     pub next: Option<tera::Value>,
+}
+
+/// A 文号 cited by a document.
+#[derive(Clone, Debug, Serialize)]
+pub struct CitedRef {
+    /// The 文号, normalised.
+    pub doc_number: String,
+    /// The cited document's summary, if the archive holds it.
+    pub doc: Option<tera::Value>,
 }
 
 /// A term of an index (an issuer, a section or a 文种) as the index page lists it.
@@ -220,4 +268,48 @@ pub struct PageLink {
     pub number: usize,
     /// Its address.
     pub href: String,
+}
+
+/// A year's 年度总目录.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnualIndex {
+    /// Items printed in the year.
+    pub document_count: usize,
+    /// Numbered documents by 文号 series (机关代字), in pinyin order, each by 文号.
+    pub series: Vec<AnnualGroup>,
+    /// Documents by issuer, in pinyin order, each in printed order.
+    pub issuers: Vec<AnnualGroup>,
+    /// Unnumbered items, in printed order.
+    pub unnumbered: Vec<tera::Value>,
+}
+
+/// A group of the annual index.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnualGroup {
+    /// The 机关代字 or issuer name.
+    pub name: String,
+    /// The issuer's page.
+    pub href: Option<String>,
+    /// Its documents.
+    pub documents: Vec<tera::Value>,
+}
+
+/// How many documents of the register are in a state.
+#[derive(Clone, Debug, Serialize)]
+pub struct StateCount {
+    /// The state's code.
+    pub code: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// Documents in it on the reference date.
+    pub count: usize,
+}
+
+/// The date statuses are computed for.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReferenceView {
+    /// The date.
+    pub date: DateView,
+    /// `source-date-epoch` or `archive`.
+    pub source: crate::validity::DateSource,
 }

@@ -54,6 +54,7 @@ fn refuses_a_foreign_folder_unless_forced() {
         output: Some(out.clone()),
         base_url: None,
         force: true,
+        no_search: true,
         ..Default::default()
     });
     assert!(forced.is_ok());

@@ -102,4 +102,5 @@ cases! {
     redirect_target => "redirect-target",
     duplicate_registration_number => "duplicate-registration-number",
     reserved_data_file => "reserved-data-file",
+    bad_status => "bad-status",
 }

@@ -1,9 +1,11 @@
 //! Integration tests: one binary, a module per feature.
 
+mod browser;
 mod build;
 mod cli;
 mod golden;
 mod invalid;
+mod legal;
 mod publish;
 mod serve;
 mod support;

@@ -172,6 +172,7 @@ pub fn build(root: &Path, output: &Path) -> gazette::error::Result<gazette::Summ
         output: Some(output.to_path_buf()),
         base_url: None,
         force: false,
+        no_search: true,
         ..Default::default()
     })
 }
