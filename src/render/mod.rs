@@ -69,9 +69,6 @@ pub struct Renderer<'a> {
     doc_summaries: Vec<Value>,
     issue_summaries: Vec<Value>,
     facts: Facts<'a>,
-    /// Each document's body, rendered once before any page (the citations of every body are
-    /// needed on the pages of the documents they cite).
-    bodies: Vec<Body>,
     /// Who cites whom.
     citations: citations::Graph,
 }
@@ -286,41 +283,52 @@ impl<'a> Renderer<'a> {
             issue_summaries,
             facts: Facts::new(root, config, archive, index, settings.source_date),
             settings,
-            bodies: Vec::new(),
             citations: citations::Graph::default(),
         };
-        renderer.bodies = renderer.render_bodies();
-        renderer.citations =
-            citations::Graph::build(index, renderer.bodies.iter().map(|b| b.cited.as_slice()));
+        // Which 文号 each body cites is needed before any page (a page lists what cites it);
+        // the bodies themselves are rendered again with their pages, so that no archive's
+        // worth of HTML is ever held in memory.
+        let cited: Vec<Vec<Citation>> = renderer
+            .render_bodies()
+            .into_iter()
+            .map(|b| b.cited)
+            .collect();
+        renderer.citations = citations::Graph::build(index, cited.iter().map(Vec::as_slice));
         renderer
     }
 
-    /// Renders every document's Markdown body, in parallel.
+    /// Renders every document's Markdown body, in parallel, keeping what it cites.
     fn render_bodies(&self) -> Vec<Body> {
-        self.archive
-            .documents
-            .par_iter()
-            .enumerate()
-            .map(|(d, doc)| {
-                let root = root_for(self.config, &self.index.doc_paths[d]);
-                let links = PageLinks {
-                    r: self,
-                    root: &root,
-                    issue: doc.issue,
-                    doc: Some(d),
-                };
-                let mut body = Body::default();
-                body.html = self.markdown(
-                    &doc.body,
-                    &doc.source,
-                    doc.body_line,
-                    &links,
-                    &mut body.problems,
-                    &mut body.cited,
-                );
+        (0..self.archive.documents.len())
+            .into_par_iter()
+            .map(|d| {
+                let mut body = self.render_body(d);
+                body.html = String::new();
                 body
             })
             .collect()
+    }
+
+    /// Renders one document's Markdown body.
+    fn render_body(&self, d: usize) -> Body {
+        let doc = &self.archive.documents[d];
+        let root = root_for(self.config, &self.index.doc_paths[d]);
+        let links = PageLinks {
+            r: self,
+            root: &root,
+            issue: doc.issue,
+            doc: Some(d),
+        };
+        let mut body = Body::default();
+        body.html = self.markdown(
+            &doc.body,
+            &doc.source,
+            doc.body_line,
+            &links,
+            &mut body.problems,
+            &mut body.cited,
+        );
+        body
     }
 
     fn link(&self, path: &str) -> String {
@@ -440,28 +448,38 @@ impl<'a> Renderer<'a> {
             }
         }
         self.render_pages(&others, output, &mut rendered, false, progress);
+        // Years are rendered and indexed in parallel (each year's HTML stays in memory only
+        // while its index is built), then merged in year order, so the output does not
+        // depend on which finished first.
+        let years: Vec<(u16, Vec<Page>)> = by_year.into_iter().collect();
+        let done: Vec<(u16, Rendered, Option<Result<search::Bundle, String>>)> = years
+            .into_par_iter()
+            .map(|(year, year_pages)| {
+                let mut part = Rendered::default();
+                let html =
+                    self.render_pages(&year_pages, output, &mut part, search.is_some(), progress);
+                let bundle = match search {
+                    Some(indexer) if !html.is_empty() => Some(indexer.index_year(year, html)),
+                    _ => None,
+                };
+                (year, part, bundle)
+            })
+            .collect();
         let mut ui_written = false;
-        for (year, year_pages) in by_year {
-            let html = self.render_pages(
-                &year_pages,
-                output,
-                &mut rendered,
-                search.is_some(),
-                progress,
-            );
-            let Some(indexer) = search else { continue };
-            if html.is_empty() {
-                continue;
-            }
-            match indexer.index_year(year, html) {
-                Ok(bundle) => {
+        for (year, part, bundle) in done {
+            rendered.files.extend(part.files);
+            rendered.unchanged += part.unchanged;
+            rendered.problems.extend(part.problems);
+            match bundle {
+                None => {}
+                Some(Ok(bundle)) => {
                     let ui = if ui_written { Vec::new() } else { bundle.ui };
                     ui_written = true;
                     let files: Vec<(String, Vec<u8>)> =
                         bundle.files.into_iter().chain(ui).collect();
                     self.put_files(output, &mut rendered, files);
                 }
-                Err(e) => rendered.problems.push(
+                Some(Err(e)) => rendered.problems.push(
                     Diagnostic::error(
                         search::bundle_path(year),
                         0,
@@ -1382,9 +1400,9 @@ impl<'a> Renderer<'a> {
             subjects: &doc.subjects,
             extra: &doc.extra,
             body: {
-                let body = &self.bodies[d];
-                problems.extend(body.problems.iter().cloned());
-                body.html.clone()
+                let body = self.render_body(d);
+                problems.extend(body.problems);
+                body.html
             },
             cites: self.citations.cites[d]
                 .iter()
