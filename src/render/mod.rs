@@ -452,7 +452,8 @@ impl<'a> Renderer<'a> {
         // while its index is built), then merged in year order, so the output does not
         // depend on which finished first.
         let years: Vec<(u16, Vec<Page>)> = by_year.into_iter().collect();
-        let done: Vec<(u16, Rendered, Option<Result<search::Bundle, String>>)> = years
+        type YearDone = (u16, Rendered, Option<Result<search::Bundle, String>>);
+        let done: Vec<YearDone> = years
             .into_par_iter()
             .map(|(year, year_pages)| {
                 let mut part = Rendered::default();
