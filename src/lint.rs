@@ -214,7 +214,8 @@ fn document_list(
                     .collect()
             })
             .unwrap_or_default();
-        for (k, line) in doc.body.lines().enumerate() {
+        let body = doc.body.read(&doc.source).unwrap_or_default();
+        for (k, line) in body.lines().enumerate() {
             let Some(cell) = line
                 .trim()
                 .strip_prefix('|')

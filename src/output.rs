@@ -40,6 +40,77 @@ pub enum Written {
 pub trait Sink: Sync {
     /// Takes the file at site path `rel` (`/`-separated, no `..`).
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put>;
+
+    /// Takes a large file that `write` streams out, so that it is never whole in memory.
+    fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put>;
+}
+
+/// Writes a streamed file's bytes.
+pub type StreamFn<'a> = dyn FnMut(&mut dyn io::Write) -> io::Result<()> + 'a;
+
+/// A writer that hashes and counts what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    size: u64,
+}
+
+impl<W: io::Write> io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W> Hashing<W> {
+    fn new(inner: W) -> Self {
+        use sha2::Digest;
+        Hashing {
+            inner,
+            hasher: sha2::Sha256::new(),
+            size: 0,
+        }
+    }
+    fn digest(self) -> FileDigest {
+        use sha2::Digest;
+        let mut hex = String::with_capacity(64);
+        for b in self.hasher.finalize().iter() {
+            let _ = write!(hex, "{b:02x}");
+        }
+        FileDigest {
+            size: self.size,
+            sha256: hex,
+        }
+    }
+}
+
+/// Whether two files hold the same bytes, read in chunks.
+fn same_contents(a: &Path, b: &Path) -> io::Result<bool> {
+    use io::Read;
+    if fs::metadata(a)?.len() != fs::metadata(b)?.len() {
+        return Ok(false);
+    }
+    let (mut fa, mut fb) = (
+        io::BufReader::new(fs::File::open(a)?),
+        io::BufReader::new(fs::File::open(b)?),
+    );
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = fa.read(&mut ba)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        fb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+    }
 }
 
 /// A sink that keeps nothing, for `gazette check`.
@@ -55,11 +126,55 @@ impl Sink for Discard {
             },
         })
     }
+
+    fn put_streamed(&self, _rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put> {
+        let mut sink = Hashing::new(io::sink());
+        write(&mut sink)?;
+        Ok(Put {
+            written: Written::Staged,
+            digest: sink.digest(),
+        })
+    }
 }
 
 impl Sink for Output {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put> {
         Output::put(self, rel, bytes)
+    }
+
+    fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put> {
+        if !is_contained(rel) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output folder: {rel}"),
+            ));
+        }
+        // Written to the staging folder first, then compared with the published file.
+        let staged = self.staging.join(rel);
+        if let Some(parent) = staged.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut out = Hashing::new(io::BufWriter::new(fs::File::create(&staged)?));
+        write(&mut out)?;
+        io::Write::flush(&mut out)?;
+        let digest = out.digest();
+        let published = self.dir.join(rel);
+        let written = match fs::symlink_metadata(&published) {
+            Ok(meta) if meta.is_file() && same_contents(&staged, &published)? => {
+                fs::remove_file(&staged)?;
+                Written::Unchanged
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = published.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::rename(&staged, &published)?;
+                self.created.lock().expect("created list").push(published);
+                Written::Created
+            }
+            _ => Written::Staged,
+        };
+        Ok(Put { written, digest })
     }
 }
 

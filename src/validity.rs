@@ -186,7 +186,7 @@ mod tests {
             attachments: vec![],
             subjects: vec![],
             extra: Default::default(),
-            body: String::new(),
+            body: Default::default(),
             body_line: 1,
             positions: Default::default(),
         }

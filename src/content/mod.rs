@@ -66,6 +66,60 @@ impl Issue {
     }
 }
 
+/// A document's Markdown body. Only where it lies is kept in memory: the text is read again
+/// from the file when it is rendered, so that an archive's bodies are never all resident.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// The file; empty for a body held in memory.
+    path: PathBuf,
+    /// Byte offset of the body in the file's text (BOM removed, CRLF folded).
+    start: usize,
+    /// Length of that text and the file's modification time when it was read, to notice an
+    /// edit made while the build runs.
+    text_len: usize,
+    modified: Option<std::time::SystemTime>,
+    /// A body held in memory instead of a file.
+    inline: String,
+}
+
+impl Body {
+    /// A body held in memory.
+    pub fn inline(text: impl Into<String>) -> Body {
+        Body {
+            inline: text.into(),
+            ..Body::default()
+        }
+    }
+
+    /// The body's text. `rel` names the file in messages.
+    pub fn read(&self, rel: &str) -> Result<String, Diagnostic> {
+        if self.path.as_os_str().is_empty() {
+            return Ok(self.inline.clone());
+        }
+        let changed = || {
+            Diagnostic::error(
+                rel,
+                1,
+                1,
+                "file-changed",
+                "the file changed while the site was being built",
+            )
+            .with_hint("build again")
+        };
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        let text = read_text(&self.path, rel, MAX_MARKDOWN_BYTES)?;
+        if modified != self.modified
+            || text.len() != self.text_len
+            || !text.is_char_boundary(self.start)
+        {
+            return Err(changed());
+        }
+        Ok(text[self.start..].to_string())
+    }
+}
+
 /// An 附件 listed in front matter.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -118,8 +172,8 @@ pub struct Document {
     pub subjects: Vec<String>,
     /// Anything else, passed to templates.
     pub extra: BTreeMap<String, serde_json::Value>,
-    /// The Markdown body.
-    pub body: String,
+    /// The Markdown body: where it lies, read again when a page needs it.
+    pub body: Body,
     /// The line of the file on which the body starts.
     pub body_line: usize,
     /// Where each front matter field stands in the file: name → (line, column of its value).
@@ -687,6 +741,9 @@ pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnosti
 
 fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
     let rel = found.rel.as_str();
+    let modified = std::fs::metadata(&found.path)
+        .and_then(|m| m.modified())
+        .ok();
     let text = read_text(&found.path, rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
     if text.trim().is_empty() {
         return Err(vec![
@@ -1035,7 +1092,13 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             attachments: raw.attachments,
             subjects: raw.subjects,
             extra: raw.extra,
-            body: split.body.to_string(),
+            body: Body {
+                path: found.path.clone(),
+                start: text.len() - split.body.len(),
+                text_len: text.len(),
+                modified,
+                inline: String::new(),
+            },
             body_line: split.body_line,
             positions: keys,
         }),

@@ -142,7 +142,7 @@ pub struct DocumentRecord<'a> {
     /// The Markdown source, relative to the site root.
     pub source: &'a str,
     /// The body as Markdown.
-    pub markdown: &'a str,
+    pub markdown: String,
     /// The body as plain text.
     pub text: String,
 }
@@ -215,7 +215,19 @@ impl<'a> Facts<'a> {
 
     /// The open-data record of document `d`.
     pub fn document_record(&self, d: usize) -> DocumentRecord<'a> {
+        self.record_of(d, true)
+    }
+
+    /// The open-data record of document `d`, with its text or (for the CSV, which has none)
+    /// without reading it.
+    fn record_of(&self, d: usize, with_text: bool) -> DocumentRecord<'a> {
         let doc = &self.archive.documents[d];
+        // A body that cannot be read fails the page render, and with it the build.
+        let markdown = if with_text {
+            doc.body.read(&doc.source).unwrap_or_default()
+        } else {
+            String::new()
+        };
         let index = self.index;
         let path = index.doc_paths[d].as_str();
         let issue = &self.archive.issues[doc.issue];
@@ -297,8 +309,12 @@ impl<'a> Facts<'a> {
                 path: issue_path,
             },
             source: &doc.source,
-            markdown: &doc.body,
-            text: plain_text(&doc.body, self.config.raw_html),
+            text: if with_text {
+                plain_text(&markdown, self.config.raw_html)
+            } else {
+                String::new()
+            },
+            markdown,
         }
     }
 
@@ -353,41 +369,73 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Every open-data file: site path and bytes.
+/// Where the one-record-per-line files go.
+pub const JSONL_FILE: &str = "data/documents.jsonl";
+/// Where the spreadsheet file goes.
+pub const CSV_FILE: &str = "data/documents.csv";
+
+/// Documents are turned into records in parallel, this many at a time, and streamed out, so
+/// that the bulk files are never whole in memory.
+const CHUNK: usize = 1024;
+
+/// Streams `data/documents.jsonl` (one JSON record per document) and hands each document's
+/// data twin (`data.json` beside its page: site path and bytes) to `twin` as it is made,
+/// so that every record is built once.
+pub fn write_jsonl(
+    facts: &Facts<'_>,
+    out: &mut dyn std::io::Write,
+    twin: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> std::io::Result<()> {
+    let n = facts.archive.documents.len();
+    for start in (0..n).step_by(CHUNK) {
+        let lines: Vec<String> = (start..(start + CHUNK).min(n))
+            .into_par_iter()
+            .map(|d| {
+                let record = facts.document_record(d);
+                let mut line = serde_json::to_string(&record).expect("serialisable");
+                line.push('\n');
+                twin(record.data.clone(), json_bytes(&record));
+                line
+            })
+            .collect();
+        for line in lines {
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Streams `data/documents.csv`: RFC 4180, UTF-8 with a byte order mark.
+pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    out.write_all(csv_line(CSV_COLUMNS.iter().map(|c| c.to_string())).as_bytes())?;
+    let n = facts.archive.documents.len();
+    for start in (0..n).step_by(CHUNK) {
+        let rows: Vec<String> = (start..(start + CHUNK).min(n))
+            .into_par_iter()
+            .map(|d| csv_row(&facts.record_of(d, false)))
+            .collect();
+        for row in rows {
+            out.write_all(row.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The small open-data files: each issue's data twin, `issues.json`, `wenhao.json` and
+/// `registration.json`. (Documents' twins and the bulk files are written by
+/// [`write_jsonl`] and [`write_csv`].)
 pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
     let archive = facts.archive;
     let index = facts.index;
-    // One record per document, built once: its data.json, its JSON line and its CSV row.
-    let per_document: Vec<(String, Vec<u8>, String, String)> = (0..archive.documents.len())
-        .into_par_iter()
-        .map(|d| {
-            let record = facts.document_record(d);
-            let json = json_bytes(&record);
-            let line = serde_json::to_string(&record).expect("serialisable");
-            let row = csv_row(&record);
-            (record.data.clone(), json, line, row)
-        })
-        .collect();
     let issues: Vec<IssueRecord<'_>> = (0..archive.issues.len())
         .map(|i| facts.issue_record(i))
         .collect();
-
-    let mut files = Vec::with_capacity(per_document.len() + issues.len() + 5);
-    let mut jsonl = String::new();
-    let mut csv = String::from("\u{feff}");
-    csv.push_str(&csv_line(CSV_COLUMNS.iter().map(|c| c.to_string())));
-    for (path, json, line, row) in per_document {
-        files.push((path, json));
-        jsonl.push_str(&line);
-        jsonl.push('\n');
-        csv.push_str(&row);
-    }
+    let mut files = Vec::with_capacity(issues.len() + 3);
     for record in &issues {
         files.push((record.data.clone(), json_bytes(record)));
     }
     files.push((format!("{DATA_DIR}/issues.json"), json_bytes(&issues)));
-    files.push((format!("{DATA_DIR}/documents.jsonl"), jsonl.into_bytes()));
-    files.push((format!("{DATA_DIR}/documents.csv"), csv.into_bytes()));
     let wenhao: BTreeMap<&str, String> = index
         .by_doc_number
         .iter()

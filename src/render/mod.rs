@@ -320,8 +320,15 @@ impl<'a> Renderer<'a> {
             doc: Some(d),
         };
         let mut body = Body::default();
+        let text = match doc.body.read(&doc.source) {
+            Ok(text) => text,
+            Err(d) => {
+                body.problems.push(d);
+                return body;
+            }
+        };
         body.html = self.markdown(
-            &doc.body,
+            &text,
             &doc.source,
             doc.body_line,
             &links,
@@ -518,6 +525,22 @@ impl<'a> Renderer<'a> {
         ));
         if self.settings.data {
             files.extend(publish::data::files(facts));
+            let twins = std::sync::Mutex::new(Vec::new());
+            let twin = |path: String, bytes: Vec<u8>| {
+                let put = output.put(&path, &bytes);
+                twins.lock().expect("twins").push((path, put));
+            };
+            self.put_streamed(output, &mut rendered, publish::data::JSONL_FILE, &mut |w| {
+                publish::data::write_jsonl(facts, w, &twin)
+            });
+            let mut twins = twins.into_inner().expect("twins");
+            twins.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, put) in twins {
+                self.record(&mut rendered, path, put);
+            }
+            self.put_streamed(output, &mut rendered, publish::data::CSV_FILE, &mut |w| {
+                publish::data::write_csv(facts, w)
+            });
         }
         self.put_files(output, &mut rendered, files);
         self.copy_files(output, &mut rendered);
@@ -594,6 +617,47 @@ impl<'a> Renderer<'a> {
             }
         }
         kept
+    }
+
+    /// Writes one large file that `write` streams out.
+    fn put_streamed(
+        &self,
+        output: &dyn Sink,
+        rendered: &mut Rendered,
+        path: &str,
+        write: &mut crate::output::StreamFn<'_>,
+    ) {
+        let result = output.put_streamed(path, write);
+        self.record(rendered, path.to_string(), result);
+    }
+
+    /// Notes what writing one generated file did; a path already taken is an error.
+    fn record(&self, rendered: &mut Rendered, path: String, result: std::io::Result<Put>) {
+        if rendered.files.contains_key(&path) {
+            rendered.problems.push(Diagnostic::error(
+                path.clone(),
+                0,
+                0,
+                "url-collision",
+                format!("two files of the site would be written to /{path}"),
+            ));
+            return;
+        }
+        match result {
+            Ok(put) => {
+                if put.written == Written::Unchanged {
+                    rendered.unchanged += 1;
+                }
+                rendered.files.insert(path, put.digest);
+            }
+            Err(e) => rendered.problems.push(Diagnostic::error(
+                path,
+                0,
+                0,
+                "write-failed",
+                format!("cannot write the file: {e}"),
+            )),
+        }
     }
 
     /// Writes files the build makes itself; a path already taken is an error.
