@@ -2,6 +2,7 @@
 
 mod browser;
 mod build;
+mod bundled;
 mod cli;
 mod golden;
 mod invalid;
