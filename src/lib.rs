@@ -95,6 +95,19 @@ pub struct Site {
     pub index: Index,
 }
 
+impl Site {
+    /// What the renderer reads, with `templates`.
+    pub fn inputs<'a>(&'a self, templates: &'a render::templates::Templates) -> render::Inputs<'a> {
+        render::Inputs {
+            root: &self.root,
+            config: &self.config,
+            archive: &self.archive,
+            index: &self.index,
+            templates,
+        }
+    }
+}
+
 /// Reads and validates the site at `root`. Every problem found is reported at once.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
     if !root.is_dir() {
@@ -139,13 +152,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
         Err(e) => return Err(e),
     };
     let renderer = render::Renderer::new(
-        render::Inputs {
-            root: &site.root,
-            config: &site.config,
-            archive: &site.archive,
-            index: &site.index,
-            templates: &templates,
-        },
+        site.inputs(&templates),
         render::Settings {
             reference: validity::ReferenceDate::new(None, &site.archive),
             fulltext: false,
@@ -188,13 +195,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let renderer = render::Renderer::new(
-        render::Inputs {
-            root: &site.root,
-            config: &site.config,
-            archive: &site.archive,
-            index: &site.index,
-            templates: &templates,
-        },
+        site.inputs(&templates),
         render::Settings {
             reference,
             fulltext: indexer.is_some(),

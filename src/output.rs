@@ -365,6 +365,12 @@ impl Output {
             ));
         }
         let published = self.dir.join(rel);
+        // Into a new site, every file is new: no need to look first.
+        if self.was_empty
+            && let Some(done) = self.create_in_place(&published, bytes)?
+        {
+            return Ok(done);
+        }
         match fs::symlink_metadata(&published) {
             Ok(meta)
                 if meta.is_file()
@@ -507,7 +513,8 @@ impl Output {
 }
 
 /// A path relative to the output folder, `/`-separated.
-fn site_path(rel: &Path) -> String {
+/// A relative path as a site path: `/`-separated, whatever the platform.
+pub fn site_path(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

@@ -100,12 +100,7 @@ impl Indexer {
             ui: Vec::new(),
         };
         for file in files {
-            let name = file
-                .filename
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = crate::output::site_path(&file.filename);
             if UI_FILES.contains(&name.as_str()) {
                 bundle.ui.push((format!("{UI_DIR}{name}"), file.contents));
             } else if !UNUSED_FILES.contains(&name.as_str()) {

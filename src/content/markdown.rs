@@ -19,7 +19,7 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::citation;
 use crate::content::doc_number::DocNumber;
@@ -108,6 +108,24 @@ pub fn render_cited(
     problems: &mut Vec<Diagnostic>,
     cited: &mut Vec<Citation>,
 ) -> String {
+    render_events(markdown, source, links, problems, cited, true)
+}
+
+/// The 文号 the text cites, as [`render_cited`] finds them, without writing the HTML.
+pub fn citations(markdown: &str, source: &Source<'_>, links: &dyn LinkResolver) -> Vec<Citation> {
+    let mut cited = Vec::new();
+    render_events(markdown, source, links, &mut Vec::new(), &mut cited, false);
+    cited
+}
+
+fn render_events(
+    markdown: &str,
+    source: &Source<'_>,
+    links: &dyn LinkResolver,
+    problems: &mut Vec<Diagnostic>,
+    cited: &mut Vec<Citation>,
+    write_html: bool,
+) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, options)
@@ -166,7 +184,6 @@ pub fn render_cited(
                 title,
                 id,
             }) => {
-                let is_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
                 let (line, column) = locate(range);
                 match check_target(dest_url, links) {
                     Target::Keep(href) => {
@@ -191,7 +208,6 @@ pub fn render_cited(
                             .with_hint("link to a page of this archive by site path (/documents/wzf/2019/16/), by file (wzf-2019-16.md) or by 文号 (wenhao:温政发〔2019〕16号)"));
                     }
                 }
-                let _ = is_autolink;
             }
             Event::End(TagEnd::Link) => {
                 if link_kept.pop().unwrap_or(false) {
@@ -233,6 +249,9 @@ pub fn render_cited(
         i += 1;
     }
     let out = mark_citations(out, links, cited);
+    if !write_html {
+        return String::new();
+    }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
     html_out

@@ -562,11 +562,7 @@ fn toc_key(d: &Document) -> (usize, usize, u32, u32, &str) {
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    crate::output::site_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 fn parse_issue_dir(year: &str, number: &str) -> Option<(u16, u16)> {
@@ -772,10 +768,11 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
         }]
     })?;
     let offset = split.yaml_line - 1;
-    match yaml::top_level_kind(split.yaml) {
-        Some("mapping") | None => {}
-        Some(kind) => {
-            return Err(vec![
+    // YAML that is not a mapping gets its own message; it is told apart only once the typed
+    // parse has failed, so valid files are parsed once.
+    let not_mapping = |e: YamlError| -> Vec<Diagnostic> {
+        match yaml::top_level_kind(split.yaml) {
+            Some(kind) if kind != "mapping" => vec![
                 Diagnostic::error(
                     rel,
                     split.yaml_line,
@@ -784,9 +781,10 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                     format!("the front matter is a {kind}, not a set of `field: value` lines"),
                 )
                 .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
-            ]);
+            ],
+            _ => vec![yaml_diagnostic(rel, &e, offset, &[])],
         }
-    }
+    };
     let keys = key_positions(split.yaml, split.yaml_line);
     let at = |key: &str| keys.get(key).copied().unwrap_or((split.yaml_line, 1));
     let mut problems = Vec::new();
@@ -808,8 +806,11 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     let (FoundKind::Issue { dir } | FoundKind::Document { dir } | FoundKind::Asset { dir, .. }) =
         found.kind;
     if matches!(found.kind, FoundKind::Issue { .. }) {
-        let raw: RawIssue = yaml::from_str(split.yaml)
-            .map_err(|e| vec![yaml_diagnostic(rel, &e, offset, ISSUE_FIELDS)])?;
+        let raw: RawIssue =
+            yaml::from_str(split.yaml).map_err(|e| match not_mapping(e.clone()) {
+                d if d[0].code == "front-matter-not-mapping" => d,
+                _ => vec![yaml_diagnostic(rel, &e, offset, ISSUE_FIELDS)],
+            })?;
         if raw.year != dir.0 {
             let (l, c) = at("year");
             problems.push(
@@ -879,8 +880,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
         ));
     }
 
-    let raw: RawDocument =
-        yaml::from_str(split.yaml).map_err(|e| vec![yaml_diagnostic(rel, &e, offset, &[])])?;
+    let raw: RawDocument = yaml::from_str(split.yaml).map_err(not_mapping)?;
     let stem = rel
         .rsplit('/')
         .next()

@@ -223,14 +223,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .expect("inside")
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
         if rel == MANIFEST_FILE || rel == MARKER_FILE {
             continue;
         }

@@ -297,13 +297,33 @@ impl<'a> Renderer<'a> {
         renderer
     }
 
-    /// Renders every document's Markdown body, in parallel, keeping what it cites.
+    /// What every document's body cites, in parallel (the HTML is written with the pages).
     fn render_bodies(&self) -> Vec<Body> {
         (0..self.archive.documents.len())
             .into_par_iter()
             .map(|d| {
-                let mut body = self.render_body(d);
-                body.html = String::new();
+                let doc = &self.archive.documents[d];
+                let mut body = Body::default();
+                let Ok(text) = doc.body.read(&doc.source) else {
+                    // The page render reports it.
+                    return body;
+                };
+                let root = root_for(self.config, &self.index.doc_paths[d]);
+                let links = PageLinks {
+                    r: self,
+                    root: &root,
+                    issue: doc.issue,
+                    doc: Some(d),
+                };
+                let src = markdown::Source {
+                    path: &doc.source,
+                    first_line: doc.body_line,
+                    raw_html: self.config.raw_html,
+                };
+                body.cited = catch_unwind(AssertUnwindSafe(|| {
+                    markdown::citations(&text, &src, &links)
+                }))
+                .unwrap_or_default();
                 body
             })
             .collect()
@@ -691,21 +711,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         for (path, result) in results {
-            match result {
-                Ok(put) => {
-                    if put.written == Written::Unchanged {
-                        rendered.unchanged += 1;
-                    }
-                    rendered.files.insert(path, put.digest);
-                }
-                Err(e) => rendered.problems.push(Diagnostic::error(
-                    path,
-                    0,
-                    0,
-                    "write-failed",
-                    format!("cannot write the file: {e}"),
-                )),
-            }
+            self.record(rendered, path, result);
         }
     }
 
@@ -721,14 +727,8 @@ impl<'a> Renderer<'a> {
                 .flatten()
             {
                 if entry.file_type().is_file() {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(dir)
-                        .expect("inside")
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/");
+                    let rel =
+                        crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
                     by_path.insert(rel, entry.into_path());
                 }
             }

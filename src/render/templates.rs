@@ -65,14 +65,7 @@ fn collect(
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let name = entry
-            .path()
-            .strip_prefix(&base)
-            .expect("inside base")
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = crate::output::site_path(entry.path().strip_prefix(&base).expect("inside base"));
         let rel = format!("{dir}/{name}");
         match crate::content::read_text(entry.path(), &rel, 4 * 1024 * 1024) {
             Ok(text) => {
