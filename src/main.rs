@@ -221,11 +221,7 @@ fn main() -> ExitCode {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
                 None
-            } else if verbose {
-                Some(Arc::new(Lines {
-                    pages: Mutex::new(0),
-                }))
-            } else if std::io::stderr().is_terminal() {
+            } else if !verbose && std::io::stderr().is_terminal() {
                 let bar = indicatif::ProgressBar::new(0);
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
@@ -234,7 +230,10 @@ fn main() -> ExitCode {
                 );
                 Some(Arc::new(Bar(bar)))
             } else {
-                None
+                // With --verbose, or in a log (CI): a plain line per phase.
+                Some(Arc::new(Lines {
+                    pages: Mutex::new(0),
+                }))
             };
             let source_date_epoch = match source_date_epoch() {
                 Ok(epoch) => epoch,
@@ -257,9 +256,9 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         println!(
-                            "Built {} documents in {} issues: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
-                            summary.documents,
-                            summary.issues,
+                            "Built {} in {}: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
+                            count(summary.documents, "document"),
+                            count(summary.issues, "issue"),
                             summary.pages,
                             summary.files,
                             summary.written,
@@ -413,6 +412,15 @@ fn main() -> ExitCode {
             }
             Err(e) => report(&e, &dir),
         },
+    }
+}
+
+/// `1 issue`, `2 issues`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
