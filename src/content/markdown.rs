@@ -395,12 +395,12 @@ fn flush_text(
             out.push(Event::Text(CowStr::from(text[at..range.start].to_string())));
         }
         let span = CowStr::from(text[range.clone()].to_string());
-        let normal = escape_attr(&number.to_string());
+        let normal = escape_html(&number.to_string());
         match &cite {
             Cite::Link(href) => {
                 out.push(Event::Html(CowStr::from(format!(
                     "<a class=\"citation\" href=\"{}\" data-wenhao=\"{normal}\">",
-                    escape_attr(href)
+                    escape_html(href)
                 ))));
                 out.push(Event::Text(span));
                 out.push(Event::Html(CowStr::from("</a>")));
@@ -428,13 +428,14 @@ fn flush_text(
     text.clear();
 }
 
-/// Escapes a value for a double-quoted HTML attribute.
-fn escape_attr(value: &str) -> String {
+/// Escapes text for HTML content and quoted attribute values.
+pub fn escape_html(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             _ => out.push(c),

@@ -101,34 +101,23 @@ pub fn file_of(from: &str) -> String {
     }
 }
 
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The HTML page of one redirect.
 pub fn page(facts: &Facts<'_>, r: &Redirect) -> String {
     let file = file_of(&r.from);
-    let target = html_escape(&facts.href(&file, &r.to));
-    let title = html_escape(&r.title);
+    let target = crate::content::markdown::escape_html(&facts.href(&file, &r.to));
+    let title = crate::content::markdown::escape_html(&r.title);
     let mut x = String::with_capacity(1024);
     x.push_str("<!DOCTYPE html>\n");
-    let _ = writeln!(x, "<html lang=\"{}\">", html_escape(&facts.config.language));
+    let _ = writeln!(
+        x,
+        "<html lang=\"{}\">",
+        crate::content::markdown::escape_html(&facts.config.language)
+    );
     x.push_str("<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
         x,
         "<title>{title} - {}</title>",
-        html_escape(&facts.config.title)
+        crate::content::markdown::escape_html(&facts.config.title)
     );
     let _ = writeln!(x, "<link rel=\"canonical\" href=\"{target}\">");
     x.push_str("<meta name=\"robots\" content=\"noindex\">\n");
