@@ -155,7 +155,7 @@ fn cache_key(
             &read(&site.root.join(rel)),
         );
     }
-    for dir in &templates.static_dirs {
+    for (n, dir) in templates.static_dirs.iter().enumerate() {
         for entry in walkdir::WalkDir::new(dir)
             .follow_links(true)
             .sort_by_file_name()
@@ -163,10 +163,8 @@ fn cache_key(
             .flatten()
         {
             if entry.file_type().is_file() {
-                key.add(
-                    &format!("static {}", entry.path().display()),
-                    &read(entry.path()),
-                );
+                let rel = output::site_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+                key.add(&format!("static {n} {rel}"), &read(entry.path()));
             }
         }
     }

@@ -262,10 +262,12 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         println!(
-                            "Built {} documents in {} issues: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
+                            "Built {} documents in {} issues: {} pages ({} rendered, {} cached), {} files ({} written, {} unchanged, {} removed) in {:.2} s",
                             summary.documents,
                             summary.issues,
                             summary.pages,
+                            summary.rendered_pages,
+                            summary.cached_pages,
                             summary.files,
                             summary.written,
                             summary.unchanged,
