@@ -1732,3 +1732,27 @@ impl LinkResolver for PageLinks<'_> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A key a page context gets that the fingerprint leaves out would let the page cache
+    /// keep a stale page: every key inserted in this file must be in `CONTEXT_KEYS`.
+    #[test]
+    fn fingerprints_cover_every_context_key() {
+        let source = include_str!("mod.rs");
+        let source = &source[..source.rfind("#[cfg(test)]").unwrap()];
+        let mut keys = Vec::new();
+        for call in ["ctx.insert(", "ctx.insert_value("] {
+            for (at, _) in source.match_indices(call) {
+                let rest = source[at + call.len()..].trim_start();
+                if let Some(rest) = rest.strip_prefix('"') {
+                    keys.push(rest.split('"').next().unwrap().to_string());
+                }
+            }
+        }
+        assert!(keys.len() > 10, "{keys:?}");
+        for key in keys {
+            assert!(super::CONTEXT_KEYS.contains(&key.as_str()), "{key}");
+        }
+    }
+}
