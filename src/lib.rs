@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -55,6 +56,9 @@ pub struct BuildOptions {
     /// `SOURCE_DATE_EPOCH`: the date validity statuses are computed for (seconds since
     /// 1970-01-01 UTC). Without it, the newest date of the archive is used — never the clock.
     pub source_date_epoch: Option<i64>,
+    /// Ignore the page cache of the last build and render every page (a fresh cache is
+    /// still written).
+    pub no_cache: bool,
 }
 
 /// What a successful build did.
@@ -64,8 +68,12 @@ pub struct Summary {
     pub documents: usize,
     /// Issues in the archive.
     pub issues: usize,
-    /// HTML pages rendered.
+    /// HTML pages in the site.
     pub pages: usize,
+    /// HTML pages rendered through their templates in this build.
+    pub rendered_pages: usize,
+    /// HTML pages left as published because the page cache showed them unchanged.
+    pub cached_pages: usize,
     /// Files in the site.
     pub files: usize,
     /// Files written (new or changed).
@@ -125,6 +133,58 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
         archive,
         index,
     })
+}
+
+/// The key of everything every page depends on besides its own context: the settings
+/// file, every template and static file, and the build's options.
+fn cache_key(
+    site: &Site,
+    templates: &render::templates::Templates,
+    options: &BuildOptions,
+    reference: validity::ReferenceDate,
+) -> String {
+    let mut key = cache::GlobalKey::default();
+    let read = |path: &Path| std::fs::read(path).unwrap_or_else(|_| b"\0unreadable".to_vec());
+    key.add(
+        config::CONFIG_FILE,
+        &read(&site.root.join(config::CONFIG_FILE)),
+    );
+    for (name, rel) in &templates.files {
+        key.add(
+            &format!("template {name} {rel}"),
+            &read(&site.root.join(rel)),
+        );
+    }
+    for (n, dir) in templates.static_dirs.iter().enumerate() {
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let rel = output::site_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+                key.add(&format!("static {n} {rel}"), &read(entry.path()));
+            }
+        }
+    }
+    key.add(
+        "base_url",
+        options.base_url.as_deref().unwrap_or("").as_bytes(),
+    );
+    key.add(
+        "options",
+        format!(
+            "{} {} {:?} {:?} {:?}",
+            options.no_data,
+            options.no_search,
+            options.source_date_epoch,
+            reference.date,
+            reference.source
+        )
+        .as_bytes(),
+    );
+    key.finish()
 }
 
 /// Checks a copy of a site against its `manifest.json`; see [`publish::manifest`].
@@ -195,7 +255,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     };
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
-    let renderer = render::Renderer::new(
+    let mut renderer = render::Renderer::new(
         site.inputs(&templates),
         render::Settings {
             reference,
@@ -204,6 +264,16 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             source_date,
         },
     );
+    let global = cache_key(&site, &templates, options, reference);
+    let page_cache = if options.no_cache {
+        None
+    } else {
+        cache::PageCache::read(output.dir(), &global)
+    };
+    // A build that fails leaves no cache behind; a successful one writes a new one.
+    cache::PageCache::remove(output.dir());
+    let cache_dir = output.dir().to_path_buf();
+    renderer.use_cache(page_cache.as_ref(), &cache_dir);
     let started = std::time::Instant::now();
     let mut rendered = renderer.render_all(&output, indexer.as_ref(), progress);
     if let Some(p) = progress {
@@ -227,6 +297,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         p.start(Phase::Publish, 0);
     }
     let applied = output.apply(&rendered.files)?;
+    // Without a cache the next build is a full one: nothing is lost but time.
+    let _ = cache::PageCache::write(&dir, &global, &rendered.fingerprints, &rendered.files);
     if let Some(p) = progress {
         p.finish(Phase::Publish, started.elapsed());
     }
@@ -247,6 +319,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         documents: site.archive.documents.len(),
         issues: site.archive.issues.len(),
         pages: rendered.pages,
+        rendered_pages: rendered.rendered_pages,
+        cached_pages: rendered.cached_pages,
         files: rendered.files.len(),
         written: applied.written,
         unchanged: rendered.unchanged,

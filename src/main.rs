@@ -55,6 +55,9 @@ enum Command {
         /// Skip the full-text search index (the 文号 lookup still works).
         #[arg(long)]
         no_search: bool,
+        /// Render every page again, ignoring the page cache of the last build.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check the archive without writing anything; exit 1 if any problem is found.
     Check {
@@ -217,6 +220,7 @@ fn main() -> ExitCode {
             force,
             no_data,
             no_search,
+            no_cache,
         } => {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
@@ -247,6 +251,7 @@ fn main() -> ExitCode {
                 progress,
                 no_data,
                 no_search,
+                no_cache,
                 source_date_epoch,
             };
             match gazette::build(&options) {
@@ -256,10 +261,12 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         println!(
-                            "Built {} in {}: {} pages, {} files ({} written, {} unchanged, {} removed) in {:.2} s",
+                            "Built {} in {}: {} pages ({} rendered, {} cached), {} files ({} written, {} unchanged, {} removed) in {:.2} s",
                             count(summary.documents, "document"),
                             count(summary.issues, "issue"),
                             summary.pages,
+                            summary.rendered_pages,
+                            summary.cached_pages,
                             summary.files,
                             summary.written,
                             summary.unchanged,

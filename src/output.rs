@@ -311,7 +311,9 @@ impl Output {
                     .filter_map(|e| e.ok())
                     .all(|e| {
                         let name = e.file_name();
-                        name == MARKER_FILE || name == STAGING_DIR
+                        name == MARKER_FILE
+                            || name == STAGING_DIR
+                            || name == crate::cache::CACHE_DIR
                     });
                 if !marked && !empty && !force {
                     return Err(Error::Fatal(format!(
@@ -474,6 +476,9 @@ impl Output {
             let entry =
                 entry.map_err(|e| Error::Fatal(format!("cannot read the output folder: {e}")))?;
             let rel = site_path(entry.path().strip_prefix(&self.dir).expect("inside output"));
+            if is_cache(&rel) {
+                continue;
+            }
             if entry.file_type().is_dir() {
                 dirs.push(entry.into_path());
                 continue;
@@ -531,6 +536,12 @@ pub fn is_contained(rel: &str) -> bool {
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
         && !rel.starts_with(STAGING_DIR)
+        && !is_cache(rel)
+}
+
+/// Whether a site path is the build cache or inside it (never part of the site).
+pub fn is_cache(rel: &str) -> bool {
+    rel.split('/').next() == Some(crate::cache::CACHE_DIR)
 }
 
 #[cfg(test)]
@@ -549,6 +560,7 @@ mod tests {
             "a\\b",
             "./a",
             ".gazette-staging/x",
+            ".gazette-cache/pages",
         ] {
             assert!(!is_contained(bad), "{bad}");
         }

@@ -224,7 +224,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
             continue;
         }
         let rel = crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
-        if rel == MANIFEST_FILE || rel == MARKER_FILE {
+        if rel == MANIFEST_FILE || rel == MARKER_FILE || crate::output::is_cache(&rel) {
             continue;
         }
         if listed.contains_key(rel.as_str()) {

@@ -71,6 +71,9 @@ pub struct Renderer<'a> {
     facts: Facts<'a>,
     /// Who cites whom.
     citations: citations::Graph,
+    /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
+    /// with the output folder they were published in.
+    cache: Option<(Option<&'a crate::cache::PageCache>, &'a std::path::Path)>,
 }
 
 /// A document body rendered to HTML.
@@ -100,6 +103,38 @@ enum Page {
     Search,
 }
 
+/// A page ready to render: its site path, template, context and the problems found so far.
+struct Prepared {
+    path: String,
+    template: &'static str,
+    ctx: Context,
+    problems: Vec<Diagnostic>,
+}
+
+/// Every key a page context may hold; a page's fingerprint covers each of them.
+const CONTEXT_KEYS: &[&str] = &[
+    "annual",
+    "doc",
+    "entries",
+    "issue",
+    "issuers",
+    "issues",
+    "jsonld",
+    "latest",
+    "page",
+    "pagination",
+    "recent_issues",
+    "reference",
+    "root",
+    "search",
+    "site",
+    "states",
+    "term",
+    "terms",
+    "year",
+    "years",
+];
+
 /// The file name of the page shown for addresses that do not exist.
 pub const NOT_FOUND_PAGE: &str = "404.html";
 
@@ -114,6 +149,12 @@ pub struct Rendered {
     pub unchanged: usize,
     /// Problems found while rendering (errors abort the build).
     pub problems: Vec<Diagnostic>,
+    /// HTML pages rendered through their templates.
+    pub rendered_pages: usize,
+    /// HTML pages taken as published, because the page cache showed them unchanged.
+    pub cached_pages: usize,
+    /// Each page's file and the fingerprint of what it was rendered from (with a cache).
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 /// The site path of a page folder in the form links use: `…/index.html` when links are
@@ -284,6 +325,7 @@ impl<'a> Renderer<'a> {
             facts: Facts::new(root, config, archive, index, settings.source_date),
             settings,
             citations: citations::Graph::default(),
+            cache: None,
         };
         // Which 文号 each body cites is needed before any page (a page lists what cites it);
         // the bodies themselves are rendered again with their pages, so that no archive's
@@ -295,6 +337,16 @@ impl<'a> Renderer<'a> {
             .collect();
         renderer.citations = citations::Graph::build(index, cited.iter().map(Vec::as_slice));
         renderer
+    }
+
+    /// Fingerprints every page for the page cache in the output folder `dir`, and takes
+    /// pages whose fingerprint `cache` holds as published instead of rendering them again.
+    pub fn use_cache(
+        &mut self,
+        cache: Option<&'a crate::cache::PageCache>,
+        dir: &'a std::path::Path,
+    ) {
+        self.cache = Some((cache, dir));
     }
 
     /// What every document's body cites, in parallel (the HTML is written with the pages).
@@ -496,6 +548,9 @@ impl<'a> Renderer<'a> {
         let mut ui_written = false;
         for (year, part, bundle) in done {
             rendered.files.extend(part.files);
+            rendered.fingerprints.extend(part.fingerprints);
+            rendered.rendered_pages += part.rendered_pages;
+            rendered.cached_pages += part.cached_pages;
             rendered.unchanged += part.unchanged;
             rendered.problems.extend(part.problems);
             match bundle {
@@ -587,23 +642,63 @@ impl<'a> Renderer<'a> {
         keep: bool,
         progress: Option<&dyn crate::progress::Progress>,
     ) -> Vec<search::Page> {
-        /// A page's file, what writing it did, its problems and (if kept) its HTML.
-        type PageOutcome = (String, Option<Put>, Vec<Diagnostic>, Option<String>);
+        /// A page's file, what writing it did, its problems, (if kept) its HTML, its
+        /// fingerprint and whether it was taken from the cache.
+        type PageOutcome = (
+            String,
+            Option<Put>,
+            Vec<Diagnostic>,
+            Option<String>,
+            Option<String>,
+            bool,
+        );
         let results: Vec<PageOutcome> = pages
             .par_iter()
             .map(|page| {
-                let (path, result) = self.render_page(*page);
+                let prepared = self.prepare_page(*page);
                 if let Some(p) = progress {
                     p.advance(1);
                 }
+                let path = &prepared.path;
                 let file = if path.is_empty() || path.ends_with('/') {
                     format!("{path}index.html")
                 } else {
-                    path
+                    path.clone()
                 };
-                match result {
+                let fingerprint = self.cache.map(|_| self.fingerprint(&prepared));
+                if let (Some(fp), Some((Some(cache), dir))) = (&fingerprint, self.cache)
+                    && !prepared
+                        .problems
+                        .iter()
+                        .any(|d| d.severity == crate::error::Severity::Error)
+                    && let Some(digest) = cache.hit(dir, &file, fp)
+                {
+                    // The search index needs the HTML: the published file holds it.
+                    let html = if keep {
+                        std::fs::read_to_string(dir.join(&file))
+                            .ok()
+                            .filter(|h| h.len() as u64 == digest.size)
+                    } else {
+                        None
+                    };
+                    if !keep || html.is_some() {
+                        let put = Put {
+                            written: Written::Unchanged,
+                            digest,
+                        };
+                        return (file, Some(put), prepared.problems, html, fingerprint, true);
+                    }
+                }
+                match self.render_prepared(&prepared) {
                     Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
-                        Ok(put) => (file, Some(put), warnings, keep.then_some(html)),
+                        Ok(put) => (
+                            file,
+                            Some(put),
+                            warnings,
+                            keep.then_some(html),
+                            fingerprint,
+                            false,
+                        ),
                         Err(e) => {
                             let d = Diagnostic::error(
                                 file.clone(),
@@ -612,16 +707,24 @@ impl<'a> Renderer<'a> {
                                 "write-failed",
                                 format!("cannot write the page: {e}"),
                             );
-                            (file, None, vec![d], None)
+                            (file, None, vec![d], None, None, false)
                         }
                     },
-                    Err(problems) => (file, None, problems, None),
+                    Err(problems) => (file, None, problems, None, None, false),
                 }
             })
             .collect();
         let mut kept = Vec::new();
-        for (file, put, mut problems, html) in results {
+        for (file, put, mut problems, html, fingerprint, cached) in results {
             rendered.problems.append(&mut problems);
+            if cached {
+                rendered.cached_pages += 1;
+            } else {
+                rendered.rendered_pages += 1;
+            }
+            if let Some(fingerprint) = fingerprint {
+                rendered.fingerprints.insert(file.clone(), fingerprint);
+            }
             if let Some(html) = html {
                 let path = file.strip_suffix("index.html").unwrap_or(&file);
                 kept.push(search::Page {
@@ -872,8 +975,63 @@ impl<'a> Renderer<'a> {
         ]
     }
 
-    /// Renders one page: its site path and its HTML (plus warnings), or the problems.
-    fn render_page(&self, page: Page) -> (String, PageResult) {
+    /// Renders a prepared page: its HTML (plus warnings), or the problems.
+    fn render_prepared(&self, prepared: &Prepared) -> PageResult {
+        let Prepared {
+            path,
+            template,
+            ctx,
+            problems,
+        } = prepared;
+        if problems
+            .iter()
+            .any(|d| d.severity == crate::error::Severity::Error)
+        {
+            return Err(problems.clone());
+        }
+        match self.templates.tera.render(template, ctx) {
+            Ok(html) => Ok((html, problems.clone())),
+            Err(e) => Err(vec![template_diagnostic(
+                &e,
+                &self.templates.files,
+                Some(path),
+            )]),
+        }
+    }
+
+    /// SHA-256 of what a page is rendered from: its template and its whole context (the
+    /// templates themselves are covered by the cache's global key).
+    fn fingerprint(&self, prepared: &Prepared) -> String {
+        use sha2::Digest;
+        struct Hasher(sha2::Sha256);
+        impl std::io::Write for Hasher {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut h = Hasher(sha2::Sha256::new());
+        h.0.update(prepared.template.as_bytes());
+        h.0.update([0]);
+        for key in CONTEXT_KEYS {
+            if let Some(value) = prepared.ctx.get(key) {
+                h.0.update(key.as_bytes());
+                h.0.update([0]);
+                if serde_json::to_writer(&mut h, value).is_err() {
+                    // Unserialisable: never equal to a cached fingerprint.
+                    return String::new();
+                }
+                h.0.update([0]);
+            }
+        }
+        crate::cache::hex(&h.0.finalize())
+    }
+
+    /// Builds one page's template context, without rendering it.
+    fn prepare_page(&self, page: Page) -> Prepared {
         let mut problems = Vec::new();
         let size = self.config.paginate;
         let (path, template, ctx) = match page {
@@ -1102,21 +1260,12 @@ impl<'a> Renderer<'a> {
                 (path, "search.html", ctx)
             }
         };
-        if problems
-            .iter()
-            .any(|d| d.severity == crate::error::Severity::Error)
-        {
-            return (path, Err(problems));
+        Prepared {
+            path,
+            template,
+            ctx,
+            problems,
         }
-        let result = match self.templates.tera.render(template, &ctx) {
-            Ok(html) => Ok((html, problems)),
-            Err(e) => Err(vec![template_diagnostic(
-                &e,
-                &self.templates.files,
-                Some(&path),
-            )]),
-        };
-        (path, result)
     }
 
     /// The year's 年度总目录: its documents by 文号 series and by issuer.
@@ -1581,5 +1730,29 @@ impl LinkResolver for PageLinks<'_> {
             self.root,
             self.r.link(&self.r.index.doc_paths[*d])
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A key a page context gets that the fingerprint leaves out would let the page cache
+    /// keep a stale page: every key inserted in this file must be in `CONTEXT_KEYS`.
+    #[test]
+    fn fingerprints_cover_every_context_key() {
+        let source = include_str!("mod.rs");
+        let source = &source[..source.rfind("#[cfg(test)]").unwrap()];
+        let mut keys = Vec::new();
+        for call in ["ctx.insert(", "ctx.insert_value("] {
+            for (at, _) in source.match_indices(call) {
+                let rest = source[at + call.len()..].trim_start();
+                if let Some(rest) = rest.strip_prefix('"') {
+                    keys.push(rest.split('"').next().unwrap().to_string());
+                }
+            }
+        }
+        assert!(keys.len() > 10, "{keys:?}");
+        for key in keys {
+            assert!(super::CONTEXT_KEYS.contains(&key.as_str()), "{key}");
+        }
     }
 }

@@ -82,10 +82,15 @@ pub fn site_from(fixture: &Path) -> TempDir {
     tmp
 }
 
-/// Every file under `dir`, by `/`-separated relative path.
+/// Every file under `dir`, by `/`-separated relative path, leaving out the build cache
+/// (which records this machine's file times, not the site).
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != gazette::cache::CACHE_DIR)
+    {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry

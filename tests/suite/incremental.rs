@@ -1,0 +1,329 @@
+//! Incremental builds: the page cache beside the output renders again only what changed,
+//! gives byte for byte the output of a full build, and is never trusted when it should not be.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+
+fn build_with(root: &Path, output: &Path, no_cache: bool) -> gazette::Summary {
+    gazette::build(&gazette::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.to_path_buf()),
+        no_search: true,
+        no_cache,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("build failed:\n{e}"))
+}
+
+/// Builds `root` into `output` (incrementally) and into a fresh folder, and checks that both
+/// hold the same files.
+fn assert_same_as_full(root: &Path, output: &Path, step: &str) -> gazette::Summary {
+    let summary = build_with(root, output, false);
+    let fresh = TempDir::new("incremental-full");
+    let full = build_with(root, &fresh.path().join("public"), false);
+    assert_eq!(full.cached_pages, 0, "{step}: a fresh folder has no cache");
+    let (got, want) = (read_tree(output), read_tree(&fresh.path().join("public")));
+    let differs: Vec<&String> = want
+        .keys()
+        .chain(got.keys())
+        .filter(|p| got.get(*p) != want.get(*p))
+        .collect();
+    assert!(
+        differs.is_empty(),
+        "{step}: differs from a full build: {differs:?}"
+    );
+    assert_eq!(summary.pages, summary.rendered_pages + summary.cached_pages);
+    summary
+}
+
+/// The document page (`documents/…/index.html`) whose text contains `needle`.
+fn page_with(output: &Path, needle: &str) -> PathBuf {
+    let found: Vec<String> = read_tree(output)
+        .into_iter()
+        .filter(|(p, b)| {
+            p.starts_with("documents/")
+                && p.ends_with("index.html")
+                && String::from_utf8_lossy(b).contains(needle)
+        })
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(found.len(), 1, "pages with {needle}: {found:?}");
+    output.join(&found[0])
+}
+
+fn mtime(path: &Path) -> std::time::SystemTime {
+    fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn cache_file(output: &Path) -> PathBuf {
+    output
+        .join(gazette::cache::CACHE_DIR)
+        .join(gazette::cache::PAGES_FILE)
+}
+
+fn multi() -> (TempDir, PathBuf) {
+    let site = site_from(&repo().join("tests/fixtures/multi"));
+    let output = site.path().join("public");
+    (site, output)
+}
+
+#[test]
+fn incremental_build_equals_full_build_after_each_edit() {
+    let (site, output) = multi();
+    let root = site.path();
+    let content = root.join("content");
+    let first = assert_same_as_full(root, &output, "first build");
+    assert_eq!(first.cached_pages, 0);
+    assert!(cache_file(&output).is_file());
+
+    let again = assert_same_as_full(root, &output, "nothing changed");
+    assert_eq!(
+        again.rendered_pages, 0,
+        "nothing changed: nothing is rendered"
+    );
+    assert_eq!(again.cached_pages, again.pages);
+    assert_eq!(again.written, 0);
+
+    // A body edit renders that document's page again, and leaves the others untouched.
+    let edited = page_with(&output, "请认真组织实施");
+    let unrelated = page_with(&output, "为规范专项资金管理");
+    let unrelated_time = mtime(&unrelated);
+    edit(
+        &content.join("2020/01/wzf-2020-1.md"),
+        "请认真组织实施",
+        "请认真组织实施并及时报告",
+    );
+    let body = assert_same_as_full(root, &output, "body edit");
+    assert_eq!(body.rendered_pages, 1, "only the edited document's page");
+    assert!(fs::read_to_string(&edited).unwrap().contains("并及时报告"));
+    assert_eq!(
+        mtime(&unrelated),
+        unrelated_time,
+        "unrelated page untouched"
+    );
+
+    // A title edit renders the pages that list the document too.
+    edit(
+        &content.join("2020/01/wzf-2020-1.md"),
+        "title: 温州市人民政府关于公布第一批试点名单的通知",
+        "title: 温州市人民政府关于公布第一批试点单位名单的通知",
+    );
+    let title = assert_same_as_full(root, &output, "title edit");
+    assert!(title.rendered_pages > 1 && title.cached_pages > 0);
+    assert_eq!(
+        mtime(&unrelated),
+        unrelated_time,
+        "unrelated page untouched"
+    );
+
+    // A new document.
+    fs::write(
+        content.join("2020/01/wzf-2020-2.md"),
+        "---\ntitle: 温州市人民政府关于开展第二批试点的通知\nsection: 文件发布\n\
+         doc_number: 温政发〔2020〕2号\nissuers: [温州市人民政府]\ndate: 2020-01-08\n---\n\
+         第二批试点按温政发〔2020〕1号执行。\n",
+    )
+    .unwrap();
+    assert_same_as_full(root, &output, "document added");
+
+    // A renamed file, then a deleted one.
+    fs::rename(
+        content.join("2020/01/wzf-2020-2.md"),
+        content.join("2020/01/wzf-2020-2-renamed.md"),
+    )
+    .unwrap();
+    assert_same_as_full(root, &output, "document renamed");
+    fs::remove_file(content.join("2020/01/wzf-2020-2-renamed.md")).unwrap();
+    assert_same_as_full(root, &output, "document deleted");
+
+    // Settings and templates.
+    edit(
+        &root.join("gazette.yaml"),
+        "title: 示例市人民政府公报",
+        "title: 示例市政府公报",
+    );
+    let settings = assert_same_as_full(root, &output, "gazette.yaml edit");
+    assert_eq!(settings.cached_pages, 0, "every page shows the site title");
+    let base = root.join("themes/default/templates/base.html");
+    let text = fs::read_to_string(&base).unwrap();
+    fs::write(&base, format!("{text}\n<!-- edited -->\n")).unwrap();
+    let template = assert_same_as_full(root, &output, "template edit");
+    assert_eq!(template.cached_pages, 0);
+    assert!(
+        fs::read_to_string(&unrelated)
+            .unwrap()
+            .contains("<!-- edited -->")
+    );
+}
+
+#[test]
+fn a_damaged_cache_is_ignored() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    let mut bytes = fs::read(cache_file(&output)).unwrap();
+    // Flip one byte of the second line (a page's fingerprint).
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 3;
+    bytes[at] ^= 1;
+    fs::write(cache_file(&output), &bytes).unwrap();
+    let summary = assert_same_as_full(site.path(), &output, "damaged cache");
+    assert_eq!(summary.cached_pages, 0);
+    // Cut short, or not a cache at all.
+    let text = fs::read_to_string(cache_file(&output)).unwrap();
+    fs::write(cache_file(&output), &text[..text.len() / 2]).unwrap();
+    assert_eq!(build_with(site.path(), &output, false).cached_pages, 0);
+    fs::write(cache_file(&output), "").unwrap();
+    assert_eq!(build_with(site.path(), &output, false).cached_pages, 0);
+}
+
+#[test]
+fn a_cache_from_another_gazette_is_ignored() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    let text = fs::read_to_string(cache_file(&output)).unwrap();
+    // Rewrite the header as another version and executable would, with a valid trailer.
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.pop();
+    let mut header: Vec<String> = lines[0].split(' ').map(str::to_string).collect();
+    // "gazette-page-cache 1 <version> <exe> <key>"
+    header[2] = "0.0.0-other".to_string();
+    header[3] = "1:2".to_string();
+    let header = header.join(" ");
+    lines[0] = &header;
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    use sha2::Digest;
+    let trailer = gazette::cache::hex(&sha2::Sha256::digest(body.as_bytes()));
+    fs::write(cache_file(&output), format!("{body}{trailer}\n")).unwrap();
+    let summary = assert_same_as_full(site.path(), &output, "other binary");
+    assert_eq!(summary.cached_pages, 0);
+    // The rewritten cache is back in order: the next build uses it.
+    assert_eq!(build_with(site.path(), &output, false).rendered_pages, 0);
+}
+
+#[test]
+fn a_deleted_or_altered_output_file_is_rendered_again() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    let page = page_with(&output, "请认真组织实施");
+    fs::remove_file(&page).unwrap();
+    let summary = assert_same_as_full(site.path(), &output, "deleted page");
+    assert_eq!(summary.rendered_pages, 1);
+    assert!(page.is_file());
+    // Changed by hand (another size): taken back.
+    fs::write(&page, "defaced").unwrap();
+    let summary = assert_same_as_full(site.path(), &output, "altered page");
+    assert_eq!(summary.rendered_pages, 1);
+}
+
+#[test]
+fn no_cache_renders_every_page() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    let summary = build_with(site.path(), &output, true);
+    assert_eq!(summary.cached_pages, 0);
+    assert_eq!(summary.rendered_pages, summary.pages);
+    assert_eq!(summary.written, 0, "same bytes: nothing is written");
+    // A fresh cache was written all the same.
+    assert_eq!(build_with(site.path(), &output, false).rendered_pages, 0);
+    // The command line flag.
+    let run = run_gazette(
+        &["-q", "build", "--no-search", "--no-cache", "--root"],
+        site.path(),
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn a_failed_build_leaves_the_old_cache_or_none() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    let before = fs::read(cache_file(&output)).unwrap();
+    let template = site.path().join("themes/default/templates/document.html");
+    let good = fs::read_to_string(&template).unwrap();
+    fs::write(&template, format!("{good}{{{{ no_such_variable.field }}}}")).unwrap();
+    assert!(
+        gazette::build(&gazette::BuildOptions {
+            root: site.path().to_path_buf(),
+            output: Some(output.clone()),
+            no_search: true,
+            ..Default::default()
+        })
+        .is_err()
+    );
+    // Failed before rendering the cache stays as it was; failed later, it is gone.
+    assert!(fs::read(cache_file(&output)).map_or(true, |after| after == before));
+    fs::write(&template, good).unwrap();
+    assert_same_as_full(site.path(), &output, "after a failed build");
+}
+
+#[test]
+fn a_build_that_fails_while_rendering_removes_the_cache() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    assert!(cache_file(&output).is_file());
+    // A broken link is found while the page is rendered.
+    let doc = site.path().join("content/2020/01/wzf-2020-1.md");
+    let good = fs::read_to_string(&doc).unwrap();
+    fs::write(
+        &doc,
+        format!("{good}\n见[不存在的页面](/documents/none/2019/1/)。\n"),
+    )
+    .unwrap();
+    let failed = gazette::build(&gazette::BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(output.clone()),
+        no_search: true,
+        ..Default::default()
+    });
+    assert!(failed.is_err());
+    assert!(!cache_file(&output).exists());
+    fs::write(&doc, good).unwrap();
+    assert_same_as_full(site.path(), &output, "after a failed build");
+}
+
+#[test]
+fn verify_accepts_an_incrementally_built_folder() {
+    let (site, output) = multi();
+    build_with(site.path(), &output, false);
+    edit(
+        &site.path().join("content/2020/01/wzf-2020-1.md"),
+        "请认真组织实施",
+        "请认真组织落实",
+    );
+    build_with(site.path(), &output, false);
+    assert!(cache_file(&output).is_file());
+    let report = gazette::verify(&output).unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert!(report.extra.is_empty());
+}
+
+#[test]
+fn search_bundles_are_the_same_with_cached_pages() {
+    let (site, output) = multi();
+    let with_search = |out: &Path| {
+        gazette::build(&gazette::BuildOptions {
+            root: site.path().to_path_buf(),
+            output: Some(out.to_path_buf()),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    with_search(&output);
+    edit(
+        &site.path().join("content/2020/01/wzf-2020-1.md"),
+        "请认真组织实施",
+        "请认真组织落实",
+    );
+    let summary = with_search(&output);
+    assert!(summary.cached_pages > 0);
+    let fresh = TempDir::new("incremental-search");
+    with_search(fresh.path());
+    assert!(read_tree(&output) == read_tree(fresh.path()));
+}
