@@ -155,18 +155,8 @@ fn cache_key(
             &read(&site.root.join(rel)),
         );
     }
-    for (n, dir) in templates.static_dirs.iter().enumerate() {
-        for entry in walkdir::WalkDir::new(dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                let rel = output::site_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
-                key.add(&format!("static {n} {rel}"), &read(entry.path()));
-            }
-        }
+    for (rel, path) in templates.static_files() {
+        key.add(&format!("static {rel}"), &read(&path));
     }
     key.add(
         "base_url",

@@ -819,24 +819,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn copy_files(&self, output: &dyn Sink, rendered: &mut Rendered) {
-        let mut copies: Vec<(String, std::path::PathBuf)> = Vec::new();
-        // Static files: theme first, the site's own replace them by path.
-        let mut by_path = std::collections::BTreeMap::new();
-        for dir in &self.templates.static_dirs {
-            for entry in walkdir::WalkDir::new(dir)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if entry.file_type().is_file() {
-                    let rel =
-                        crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
-                    by_path.insert(rel, entry.into_path());
-                }
-            }
-        }
-        copies.extend(by_path);
+        let mut copies: Vec<(String, std::path::PathBuf)> =
+            self.templates.static_files().into_iter().collect();
         let content = std::path::Path::new(crate::content::CONTENT_DIR);
         for issue in &self.archive.issues {
             for asset in &issue.assets {
@@ -1156,17 +1140,13 @@ impl<'a> Renderer<'a> {
             }
             Page::Section(s, p) => {
                 let section = &self.config.sections[s];
-                let docs = &self.index.sections[s];
-                let base = format!("sections/{}/", section.slug);
-                let path = self.page_path(page);
-                let crumbs = vec![self.home_crumb(), self.crumb("栏目", "sections/")];
-                let mut ctx = self.context(&path, "section", &section.name, crumbs);
-                ctx.insert(
-                    "term",
-                    &self.term(&section.name, &section.slug, &base, docs.len()),
+                let (path, ctx) = self.term_page(
+                    page,
+                    ("section", "栏目", "sections/"),
+                    (&section.name, &section.slug),
+                    &self.index.sections[s],
+                    p,
                 );
-                ctx.insert("entries", &self.entries(paginate(docs, size, p)));
-                ctx.insert("pagination", &self.pagination(&base, docs.len(), p));
                 (path, "section.html", ctx)
             }
             Page::Types => {
@@ -1190,21 +1170,12 @@ impl<'a> Renderer<'a> {
             }
             Page::Type(t, p) => {
                 let entry = &self.index.types[t];
-                let base = format!("types/{}/", entry.slug);
-                let path = self.page_path(page);
-                let crumbs = vec![self.home_crumb(), self.crumb("文种", "types/")];
-                let mut ctx = self.context(&path, "type", &entry.name, crumbs);
-                ctx.insert(
-                    "term",
-                    &self.term(&entry.name, &entry.slug, &base, entry.documents.len()),
-                );
-                ctx.insert(
-                    "entries",
-                    &self.entries(paginate(&entry.documents, size, p)),
-                );
-                ctx.insert(
-                    "pagination",
-                    &self.pagination(&base, entry.documents.len(), p),
+                let (path, ctx) = self.term_page(
+                    page,
+                    ("type", "文种", "types/"),
+                    (&entry.name, &entry.slug),
+                    &entry.documents,
+                    p,
                 );
                 (path, "type.html", ctx)
             }
@@ -1390,6 +1361,29 @@ impl<'a> Renderer<'a> {
             },
         );
         ctx
+    }
+
+    /// The context of page `p` of a section's or 文种's documents: `(kind, label, list path)`
+    /// and `(name, slug)` of the term.
+    fn term_page(
+        &self,
+        page: Page,
+        (kind, label, list): (&str, &str, &str),
+        (name, slug): (&str, &str),
+        docs: &[usize],
+        p: usize,
+    ) -> (String, Context) {
+        let base = format!("{list}{slug}/");
+        let path = self.page_path(page);
+        let crumbs = vec![self.home_crumb(), self.crumb(label, list)];
+        let mut ctx = self.context(&path, kind, name, crumbs);
+        ctx.insert("term", &self.term(name, slug, &base, docs.len()));
+        ctx.insert(
+            "entries",
+            &self.entries(paginate(docs, self.config.paginate, p)),
+        );
+        ctx.insert("pagination", &self.pagination(&base, docs.len(), p));
+        (path, ctx)
     }
 
     fn term(&self, name: &str, slug: &str, base: &str, count: usize) -> TermSummary {

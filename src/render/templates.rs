@@ -18,6 +18,29 @@ pub struct Templates {
     pub static_dirs: Vec<std::path::PathBuf>,
 }
 
+impl Templates {
+    /// The static files the site publishes, by site path: the theme's, replaced by the
+    /// site's own of the same path.
+    pub fn static_files(&self) -> std::collections::BTreeMap<String, std::path::PathBuf> {
+        let mut by_path = std::collections::BTreeMap::new();
+        for dir in &self.static_dirs {
+            for entry in walkdir::WalkDir::new(dir)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if entry.file_type().is_file() {
+                    let rel =
+                        crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
+                    by_path.insert(rel, entry.into_path());
+                }
+            }
+        }
+        by_path
+    }
+}
+
 /// Templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
     "index.html",
