@@ -59,7 +59,7 @@ pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
 }
 
 /// What identifies the running executable: its size and modification time.
-fn exe_identity() -> String {
+pub(crate) fn exe_identity() -> String {
     std::env::current_exe()
         .and_then(fs::metadata)
         .map(|m| format!("{}:{}", m.len(), mtime(&m).unwrap_or(0)))

@@ -189,6 +189,8 @@ mod tests {
             body: Default::default(),
             body_line: 1,
             positions: Default::default(),
+            stamp: Default::default(),
+            reused: false,
         }
     }
 

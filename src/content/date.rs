@@ -3,8 +3,12 @@
 
 use std::fmt;
 
-/// A valid Gregorian calendar date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use serde::{Deserialize, Serialize};
+
+/// A valid Gregorian calendar date. Serialised as `(year, month, day)`; one that does not
+/// exist is refused when deserialised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "(u16, u8, u8)", try_from = "(u16, u8, u8)")]
 pub struct Date {
     year: u16,
     month: u8,
@@ -97,6 +101,19 @@ impl Date {
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
         Date::new(u16::try_from(year).ok()?, month as u8, day as u8)
+    }
+}
+
+impl From<Date> for (u16, u8, u8) {
+    fn from(d: Date) -> (u16, u8, u8) {
+        (d.year, d.month, d.day)
+    }
+}
+
+impl TryFrom<(u16, u8, u8)> for Date {
+    type Error = String;
+    fn try_from((year, month, day): (u16, u8, u8)) -> Result<Date, String> {
+        Date::new(year, month, day).ok_or_else(|| format!("{year}-{month}-{day} is not a date"))
     }
 }
 

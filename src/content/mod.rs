@@ -1,6 +1,7 @@
 //! Reading an archive: discover the files under `content/`, parse them in parallel, validate
 //! each on its own. Checks that span files (duplicates, slugs, URLs) live in [`crate::index`].
 
+pub mod cache;
 pub mod citation;
 pub mod date;
 pub mod doc_number;
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, did_you_mean};
@@ -20,6 +21,8 @@ use crate::yaml::{self, YamlError};
 use date::Date;
 use doc_number::DocNumber;
 use front_matter::{SplitError, key_positions, line_col};
+
+pub use cache::{LoadCache, Stamp};
 
 /// The folder under the site root that holds the issues.
 pub const CONTENT_DIR: &str = "content";
@@ -30,7 +33,7 @@ pub const ISSUE_FILE: &str = "_index.md";
 pub const MAX_MARKDOWN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One gazette issue (`content/<year>/<nn>/`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Issue {
     /// The year.
     pub year: u16,
@@ -51,7 +54,13 @@ pub struct Issue {
     /// Other files of the issue folder, relative to it (`gazette.pdf`, `img/a.jpg`), sorted.
     pub assets: Vec<String>,
     /// Anything else, passed to templates.
+    #[serde(with = "cache::json_map")]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// The identity of `_index.md` when it was read.
+    pub stamp: Stamp,
+    /// Whether the issue was taken from the [`LoadCache`] instead of being parsed.
+    #[serde(skip)]
+    pub reused: bool,
 }
 
 impl Issue {
@@ -68,15 +77,18 @@ impl Issue {
 
 /// A document's Markdown body. Only where it lies is kept in memory: the text is read again
 /// from the file when it is rendered, so that an archive's bodies are never all resident.
-#[derive(Clone, Debug, Default)]
+/// Serialised without the file's path and time, which a load sets from where the site is.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Body {
     /// The file; empty for a body held in memory.
+    #[serde(skip)]
     path: PathBuf,
     /// Byte offset of the body in the file's text (BOM removed, CRLF folded).
     start: usize,
     /// Length of that text and the file's modification time when it was read, to notice an
     /// edit made while the build runs.
     text_len: usize,
+    #[serde(skip)]
     modified: Option<std::time::SystemTime>,
     /// A body held in memory instead of a file.
     inline: String,
@@ -132,7 +144,7 @@ pub struct Attachment {
 }
 
 /// One item printed in an issue.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Document {
     /// Index of its issue in [`Archive::issues`].
     pub issue: usize,
@@ -167,10 +179,12 @@ pub struct Document {
     /// Order within its section.
     pub position: Option<u32>,
     /// 附件.
+    #[serde(with = "cache::attachments")]
     pub attachments: Vec<Attachment>,
     /// 主题词.
     pub subjects: Vec<String>,
     /// Anything else, passed to templates.
+    #[serde(with = "cache::json_map")]
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The Markdown body: where it lies, read again when a page needs it.
     pub body: Body,
@@ -178,6 +192,11 @@ pub struct Document {
     pub body_line: usize,
     /// Where each front matter field stands in the file: name → (line, column of its value).
     pub positions: BTreeMap<String, (usize, usize)>,
+    /// The identity of the file when it was read.
+    pub stamp: Stamp,
+    /// Whether the document was taken from the [`LoadCache`] instead of being parsed.
+    #[serde(skip)]
+    pub reused: bool,
 }
 
 impl Document {
@@ -193,7 +212,7 @@ impl Document {
 }
 
 /// A state an editor may declare in `status.state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeclaredState {
     /// 有效: confirmed in force (e.g. extended after review), whatever the printed dates say.
     InForce,
@@ -215,7 +234,7 @@ impl DeclaredState {
 }
 
 /// `status:` in a document's front matter: what became of the document after it was printed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclaredStatus {
     /// The state.
     pub state: DeclaredState,
@@ -462,6 +481,9 @@ struct Found {
     rel: String,
     path: PathBuf,
     kind: FoundKind,
+    /// The identity of an issue or document file, taken before it is read; `None` for an
+    /// asset, or when the file could not be stated.
+    stamp: Option<Stamp>,
 }
 
 enum FoundKind {
@@ -472,12 +494,30 @@ enum FoundKind {
 
 /// Reads and validates every file of `root/content`.
 pub fn load(root: &Path, config: &Config) -> Result<Archive, Vec<Diagnostic>> {
+    load_cached(root, config, None).map(|(archive, _)| archive)
+}
+
+/// Reads and validates every file of `root/content`, taking the record of each file that
+/// `cache` holds and can trust (see [`cache`]) instead of reading it. Gives the same archive
+/// and the same problems as [`load`], and the cache of this load.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    cache: Option<&LoadCache>,
+) -> Result<(Archive, LoadCache), Vec<Diagnostic>> {
+    let started = std::time::SystemTime::now();
     let mut problems = Vec::new();
     let found = discover(root, &mut problems);
+    let lookup = cache.map(LoadCache::lookup);
     let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = found
         .par_iter()
         .filter(|f| !matches!(f.kind, FoundKind::Asset { .. }))
-        .map(|f| parse_file(f, config))
+        .map(|f| {
+            lookup
+                .as_ref()
+                .and_then(|l| reuse(f, l, config))
+                .map_or_else(|| parse_file(f, config), Ok)
+        })
         .collect();
     let mut issues: BTreeMap<(u16, u16), Issue> = BTreeMap::new();
     let mut documents: Vec<((u16, u16), Document)> = Vec::new();
@@ -544,10 +584,33 @@ pub fn load(root: &Path, config: &Config) -> Result<Archive, Vec<Diagnostic>> {
         })
         .collect();
     documents.sort_by(|a, b| toc_key(a).cmp(&toc_key(b)));
-    Ok(Archive {
-        issues: issues.into_values().collect(),
-        documents,
-    })
+    let issues: Vec<Issue> = issues.into_values().collect();
+    let cache = LoadCache::new(started, &issues, &documents);
+    Ok((Archive { issues, documents }, cache))
+}
+
+/// The record of `found` from the cache, if the cache holds one it can trust.
+fn reuse(found: &Found, lookup: &cache::Lookup<'_>, config: &Config) -> Option<Parsed> {
+    let stamp = found.stamp.as_ref()?;
+    match (lookup.trusted(&found.rel, stamp)?, &found.kind) {
+        (cache::Record::Issue(issue), FoundKind::Issue { dir }) => {
+            let mut issue = (*issue).clone();
+            issue.assets.clear();
+            issue.reused = true;
+            Some(Parsed::Issue(*dir, Box::new(issue)))
+        }
+        (cache::Record::Document(doc), FoundKind::Document { dir })
+            if doc.section < config.sections.len() =>
+        {
+            let mut doc = (*doc).clone();
+            doc.issue = 0;
+            doc.body.path = found.path.clone();
+            doc.body.modified = stamp.modified();
+            doc.reused = true;
+            Some(Parsed::Document(*dir, Box::new(doc)))
+        }
+        _ => None,
+    }
 }
 
 /// Table-of-contents order: issue, section, position, pages, file name.
@@ -680,10 +743,17 @@ fn discover(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Found> {
                 within: parts[3..].join("/"),
             }
         };
+        // Stated before the file is read: a change made after the stamp was taken then
+        // shows in the stamp of the next load.
+        let stamp = match kind {
+            FoundKind::Asset { .. } => None,
+            _ => entry.metadata().ok().map(|m| Stamp::of(&m)),
+        };
         found.push(Found {
             rel,
             path: entry.into_path(),
             kind,
+            stamp,
         });
     }
     found
@@ -737,9 +807,17 @@ pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnosti
 
 fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
     let rel = found.rel.as_str();
-    let modified = std::fs::metadata(&found.path)
-        .and_then(|m| m.modified())
-        .ok();
+    let stamp = match found.stamp {
+        Some(stamp) => stamp,
+        None => std::fs::metadata(&found.path)
+            .map(|m| Stamp::of(&m))
+            .map_err(|e| {
+                vec![
+                    Diagnostic::error(rel, 1, 1, "unreadable-file", format!("cannot read: {e}"))
+                        .with_hint("check that the file exists and is readable"),
+                ]
+            })?,
+    };
     let text = read_text(&found.path, rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
     if text.trim().is_empty() {
         return Err(vec![
@@ -876,6 +954,8 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 source: rel.to_string(),
                 assets: Vec::new(),
                 extra: raw.extra,
+                stamp,
+                reused: false,
             }),
         ));
     }
@@ -1096,11 +1176,13 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 path: found.path.clone(),
                 start: text.len() - split.body.len(),
                 text_len: text.len(),
-                modified,
+                modified: stamp.modified(),
                 inline: String::new(),
             },
             body_line: split.body_line,
             positions: keys,
+            stamp,
+            reused: false,
         }),
     ))
 }
