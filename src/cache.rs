@@ -1,12 +1,20 @@
-//! The page cache: what each HTML page of the last build was made from.
+//! The file cache: what each file of the last build was, and what each HTML page was made
+//! from.
 //!
-//! It lives in `<output>/.gazette-cache/pages`, is not part of the site (no manifest entry,
+//! It lives in `<output>/.gazette-cache/files`, is not part of the site (no manifest entry,
 //! never served, never removed as stale) and is written only after a successful build. The
 //! first line names the cache format, the version of gazette, the executable that wrote it
 //! and a key of everything every page depends on (settings, templates, build options); then
-//! one line per page: the fingerprint of what it was rendered from, the published file's
-//! size, modification time and SHA-256, and its path; last, the SHA-256 of all lines before.
-//! Anything that does not match exactly makes the whole cache be ignored (a full build).
+//! one line per published file: for pages, the fingerprint of what the page was rendered
+//! from (`-` for other files), the file's size, modification time and SHA-256, and its path;
+//! last, the SHA-256 of all lines before.
+//!
+//! Two things are taken from it. A file whose new bytes have the recorded size and SHA-256,
+//! and whose published copy still has the recorded size and modification time, is known to
+//! be unchanged without being read. A page whose fingerprint is recorded is not rendered at
+//! all — but only when the first line matches this executable and these settings exactly.
+//! A damaged file is ignored as a whole (a full build); a file published since, deleted or
+//! changed by hand no longer matches its line and is written again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -19,25 +27,30 @@ use crate::output::FileDigest;
 
 /// The cache folder, inside the output folder.
 pub const CACHE_DIR: &str = ".gazette-cache";
-/// The page cache file, inside [`CACHE_DIR`].
-pub const PAGES_FILE: &str = "pages";
-const FORMAT: &str = "gazette-page-cache 1";
+/// The file cache, inside [`CACHE_DIR`].
+pub const FILES_FILE: &str = "files";
+const FORMAT: &str = "gazette-file-cache 1";
 
-/// One page as it was published.
+/// One file as it was published.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// SHA-256 of what the page was rendered from.
-    pub fingerprint: String,
+    /// For a page: SHA-256 of what it was rendered from.
+    pub fingerprint: Option<String>,
     /// The published file's size and hash.
     pub digest: FileDigest,
     /// The published file's modification time, in nanoseconds since 1970.
     pub mtime: u128,
 }
 
-/// The pages of the last build, by file path.
+/// The files of the last build, by site path.
 #[derive(Debug, Default)]
 pub struct PageCache {
     entries: HashMap<String, Entry>,
+    /// The paths of the search files, in order, to find a bundle's files.
+    search: std::collections::BTreeSet<String>,
+    /// Whether the page fingerprints may be used: the cache was written by this executable
+    /// for the same settings, templates and options.
+    fingerprints: bool,
 }
 
 /// Lowercase hexadecimal.
@@ -94,30 +107,47 @@ impl GlobalKey {
     }
 }
 
+/// Whether `meta` is a regular file of `size` bytes last modified at `mtime`.
+fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
+    meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
+}
+
 impl PageCache {
-    /// Reads the cache of the output folder `dir`; `None` when there is none, or it is
-    /// damaged, or it was written by another gazette or for other settings or templates.
+    /// Reads the cache of the output folder `dir`; `None` when there is none or it is
+    /// damaged. Page fingerprints are used only when it was written by this executable for
+    /// the same `global` key.
     pub fn read(dir: &Path, global: &str) -> Option<PageCache> {
-        let text = fs::read_to_string(dir.join(CACHE_DIR).join(PAGES_FILE)).ok()?;
+        let text = fs::read_to_string(dir.join(CACHE_DIR).join(FILES_FILE)).ok()?;
         let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
         let (body, trailer) = text.split_at(body_end);
         if trailer.strip_suffix('\n')? != hex(&Sha256::digest(body.as_bytes())) {
             return None;
         }
         let mut lines = body.lines();
-        if format!("{}\n", lines.next()?) != header(global) {
+        let first = lines.next()?;
+        if !first.starts_with(FORMAT) {
             return None;
         }
+        let fingerprints = format!("{first}\n") == header(global);
         let mut entries = HashMap::new();
+        let mut search = std::collections::BTreeSet::new();
         for line in lines {
             let mut parts = line.splitn(5, ' ');
-            let fingerprint = parts.next()?.to_string();
+            let fingerprint = parts.next()?;
             let size = parts.next()?.parse().ok()?;
             let mtime = parts.next()?.parse().ok()?;
             let sha256 = parts.next()?.to_string();
             let path = parts.next()?.to_string();
-            if fingerprint.len() != 64 || sha256.len() != 64 {
+            let fingerprint = match fingerprint {
+                "-" => None,
+                f if f.len() == 64 => Some(f.to_string()),
+                _ => return None,
+            };
+            if sha256.len() != 64 {
                 return None;
+            }
+            if path.starts_with(crate::search::SEARCH_DIR) {
+                search.insert(path.clone());
             }
             entries.insert(
                 path,
@@ -128,61 +158,129 @@ impl PageCache {
                 },
             );
         }
-        Some(PageCache { entries })
+        Some(PageCache {
+            entries,
+            search,
+            fingerprints,
+        })
     }
 
     /// The published page at `path`, if it was made from `fingerprint` and is still as it
     /// was published (same size and modification time).
-    pub fn hit(&self, dir: &Path, path: &str, fingerprint: &str) -> Option<FileDigest> {
+    pub fn hit(&self, dir: &Path, path: &str, fingerprint: &str) -> Option<&Entry> {
+        if !self.fingerprints {
+            return None;
+        }
         let entry = self.entries.get(path)?;
-        if entry.fingerprint != fingerprint {
+        if entry.fingerprint.as_deref() != Some(fingerprint) {
             return None;
         }
         let meta = fs::symlink_metadata(dir.join(path)).ok()?;
-        (meta.is_file() && meta.len() == entry.digest.size && mtime(&meta)? == entry.mtime)
-            .then(|| entry.digest.clone())
+        matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
+    }
+
+    /// The modification time of the published file at `path`, if it was published with
+    /// `digest` and is still as it was (same size and modification time): then it holds
+    /// these bytes without being read.
+    pub fn unchanged(&self, dir: &Path, path: &str, digest: &FileDigest) -> Option<u128> {
+        let entry = self.entries.get(path)?;
+        if entry.digest != *digest {
+            return None;
+        }
+        let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+        matches(&meta, entry.digest.size, entry.mtime).then_some(entry.mtime)
+    }
+
+    /// Every recorded file under `prefix` (a folder's site path, ending in `/`), if there is
+    /// one, all were made from `fingerprint` and all are still as they were published.
+    pub fn bundle(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        fingerprint: &str,
+    ) -> Option<Vec<(String, Entry)>> {
+        if !self.fingerprints {
+            return None;
+        }
+        let mut files = Vec::new();
+        for path in self
+            .search
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|p| p.starts_with(prefix))
+        {
+            let entry = self.entries.get(path)?;
+            if entry.fingerprint.as_deref() != Some(fingerprint) {
+                return None;
+            }
+            let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+            if !matches(&meta, entry.digest.size, entry.mtime) {
+                return None;
+            }
+            files.push((path.clone(), entry.clone()));
+        }
+        (!files.is_empty()).then_some(files)
+    }
+
+    /// The recorded file at `path`.
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    /// Every file of the last build, by site path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
     }
 
     /// Removes the cache of `dir`, so that a build that fails leaves none behind.
     pub fn remove(dir: &Path) {
-        let _ = fs::remove_file(dir.join(CACHE_DIR).join(PAGES_FILE));
+        let _ = fs::remove_file(dir.join(CACHE_DIR).join(FILES_FILE));
     }
 
-    /// Writes the cache of a successful build: `pages` maps each page's file to its
-    /// fingerprint, `files` holds the digests of the build.
+    /// Writes the cache of a successful build: `files` holds every file's digest, `pages`
+    /// each page's fingerprint, and `known` the modification times already confirmed while
+    /// building (the other files are looked at).
     pub fn write(
         dir: &Path,
         global: &str,
         pages: &BTreeMap<String, String>,
         files: &BTreeMap<String, FileDigest>,
+        known: &(dyn Fn(&str) -> Option<u128> + Sync),
     ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let files: Vec<(&String, &FileDigest)> = files.iter().collect();
+        let lines: Vec<Option<String>> = files
+            .par_iter()
+            .map(|(path, digest)| {
+                if path.contains('\n') {
+                    return None;
+                }
+                let mtime = match known(path) {
+                    Some(mtime) => mtime,
+                    None => fs::symlink_metadata(dir.join(path))
+                        .ok()
+                        .and_then(|m| mtime(&m))?,
+                };
+                let fingerprint = pages.get(*path).map_or("-", String::as_str);
+                Some(format!(
+                    "{fingerprint} {} {mtime} {} {path}\n",
+                    digest.size, digest.sha256
+                ))
+            })
+            .collect();
         let mut out = header(global);
-        for (path, fingerprint) in pages {
-            let Some(digest) = files.get(path) else {
-                continue;
-            };
-            let Some(mtime) = fs::symlink_metadata(dir.join(path))
-                .ok()
-                .and_then(|m| mtime(&m))
-            else {
-                continue;
-            };
-            if path.contains('\n') {
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "{fingerprint} {} {mtime} {} {path}",
-                digest.size, digest.sha256
-            );
+        for line in lines.into_iter().flatten() {
+            out.push_str(&line);
         }
         let trailer = hex(&Sha256::digest(out.as_bytes()));
         out.push_str(&trailer);
         out.push('\n');
         let cache = dir.join(CACHE_DIR);
         fs::create_dir_all(&cache)?;
-        let tmp = cache.join(format!("{PAGES_FILE}.tmp"));
+        let tmp = cache.join(format!("{FILES_FILE}.tmp"));
         fs::write(&tmp, out)?;
-        fs::rename(&tmp, cache.join(PAGES_FILE))
+        fs::rename(&tmp, cache.join(FILES_FILE))
     }
 }

@@ -118,21 +118,63 @@ impl Site {
 
 /// Reads and validates the site at `root`. Every problem found is reported at once.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
+    load_with(root, base_url, None).map(|(site, _)| site)
+}
+
+/// Where the load cache of an output folder lives.
+fn load_cache_file(output: &Path) -> PathBuf {
+    output.join(cache::CACHE_DIR).join(LOAD_CACHE_FILE)
+}
+
+/// The load cache's file name, inside the cache folder.
+pub const LOAD_CACHE_FILE: &str = "content";
+
+/// The key of what every record of the load cache depends on: the settings.
+fn load_cache_key(root: &Path, base_url: Option<&str>) -> String {
+    let mut key = cache::GlobalKey::default();
+    key.add(
+        config::CONFIG_FILE,
+        &std::fs::read(root.join(config::CONFIG_FILE)).unwrap_or_default(),
+    );
+    key.add("base_url", base_url.unwrap_or("").as_bytes());
+    key.finish()
+}
+
+/// [`load`], taking unchanged files' records from the load cache of the output folder
+/// `cached` (if given and usable); returns what the next build can take from it.
+fn load_with(
+    root: &Path,
+    base_url: Option<&str>,
+    cached: Option<&Path>,
+) -> Result<(Site, content::LoadCache)> {
     if !root.is_dir() {
         return Err(Error::Fatal(format!(
             "the site root {} is not a folder",
             root.display()
         )));
     }
+    let t0 = std::time::Instant::now();
     let config = Config::load(root, base_url).map_err(invalid)?;
-    let archive = content::load(root, &config).map_err(invalid)?;
+    let old = cached.and_then(|output| {
+        content::LoadCache::read(&load_cache_file(output), &load_cache_key(root, base_url))
+    });
+    trace("config + cache read", t0);
+    let t0 = std::time::Instant::now();
+    let (archive, records) = content::load_cached(root, &config, old.as_ref()).map_err(invalid)?;
+    drop(old);
+    trace("content", t0);
+    let t0 = std::time::Instant::now();
     let index = index::build(&config, &archive).map_err(invalid)?;
-    Ok(Site {
-        root: root.to_path_buf(),
-        config,
-        archive,
-        index,
-    })
+    trace("index", t0);
+    Ok((
+        Site {
+            root: root.to_path_buf(),
+            config,
+            archive,
+            index,
+        },
+        records,
+    ))
 }
 
 /// The key of everything every page depends on besides its own context: the settings
@@ -182,6 +224,13 @@ pub fn verify(dir: &Path) -> Result<publish::manifest::Report> {
     publish::manifest::verify(dir)
 }
 
+/// Prints how long a step took when `GAZETTE_TRACE` is set (for profiling).
+pub(crate) fn trace(step: &str, since: std::time::Instant) {
+    if std::env::var_os("GAZETTE_TRACE").is_some() {
+        eprintln!("trace: {step} {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 fn invalid(mut problems: Vec<Diagnostic>) -> Error {
     sort_diagnostics(&mut problems);
     Error::Invalid(problems)
@@ -210,6 +259,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             data: false,
             source_date: None,
         },
+        None,
     );
     let mut problems = renderer.render_all(&output::Discard, None, None).problems;
     problems.extend(lint::warnings(&site.config, &site.archive, &site.index));
@@ -225,15 +275,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(p) = progress {
         p.start(Phase::Load, 0);
     }
-    let site = load(&options.root, options.base_url.as_deref())?;
+    let output_dir = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    let (site, records) = load_with(
+        &options.root,
+        options.base_url.as_deref(),
+        (!options.no_cache).then_some(output_dir.as_path()),
+    )?;
     let templates = render::templates::load(&site.root, &site.config.theme)?;
     if let Some(p) = progress {
         p.finish(Phase::Load, started.elapsed());
     }
-    let output_dir = options
-        .output
-        .clone()
-        .unwrap_or_else(|| site.root.join("public"));
     let output = output::Output::prepare(&site.root, &output_dir, options.force)?;
     let source_date = match options.source_date_epoch {
         Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
@@ -245,6 +299,14 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     };
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
+    let t0 = std::time::Instant::now();
+    let memos = if options.no_cache {
+        None
+    } else {
+        render::memo::Memos::read(output.dir())
+    };
+    trace("memos read", t0);
+    let t0 = std::time::Instant::now();
     let mut renderer = render::Renderer::new(
         site.inputs(&templates),
         render::Settings {
@@ -253,17 +315,28 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             data: !options.no_data,
             source_date,
         },
+        memos.as_ref(),
     );
+    drop(memos);
+    trace("renderer", t0);
+    let t0 = std::time::Instant::now();
     let global = cache_key(&site, &templates, options, reference);
     let page_cache = if options.no_cache {
         None
     } else {
-        cache::PageCache::read(output.dir(), &global)
+        cache::PageCache::read(output.dir(), &global).map(Arc::new)
     };
+    trace("file cache read", t0);
+    let mut output = output;
+    if let Some(records) = &page_cache {
+        output.use_records(Arc::clone(records));
+    }
     // A build that fails leaves no cache behind; a successful one writes a new one.
     cache::PageCache::remove(output.dir());
+    render::memo::Memos::remove(output.dir());
+    let _ = std::fs::remove_file(load_cache_file(output.dir()));
     let cache_dir = output.dir().to_path_buf();
-    renderer.use_cache(page_cache.as_ref(), &cache_dir);
+    renderer.use_cache(page_cache.as_deref(), &cache_dir);
     let started = std::time::Instant::now();
     let mut rendered = renderer.render_all(&output, indexer.as_ref(), progress);
     if let Some(p) = progress {
@@ -286,9 +359,26 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(p) = progress {
         p.start(Phase::Publish, 0);
     }
+    let t0 = std::time::Instant::now();
+    let confirmed: std::collections::HashMap<String, u128> = output.take_confirmed();
     let applied = output.apply(&rendered.files)?;
+    trace("apply", t0);
+    let t0 = std::time::Instant::now();
     // Without a cache the next build is a full one: nothing is lost but time.
-    let _ = cache::PageCache::write(&dir, &global, &rendered.fingerprints, &rendered.files);
+    let _ = cache::PageCache::write(
+        &dir,
+        &global,
+        &rendered.fingerprints,
+        &rendered.files,
+        &|p: &str| confirmed.get(p).copied(),
+    );
+    let memos = renderer.memos();
+    let _ = render::memo::Memos::write(&dir, memos.iter().map(|(s, m)| (*s, m)));
+    let _ = records.write(
+        &load_cache_file(&dir),
+        &load_cache_key(&options.root, options.base_url.as_deref()),
+    );
+    trace("caches written", t0);
     if let Some(p) = progress {
         p.finish(Phase::Publish, started.elapsed());
     }

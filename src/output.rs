@@ -43,6 +43,10 @@ pub trait Sink: Sync {
 
     /// Takes a large file that `write` streams out, so that it is never whole in memory.
     fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put>;
+
+    /// Notes that the published file at `rel` stays as it is, last modified at `mtime`
+    /// (nanoseconds since 1970), as the page cache found it.
+    fn keep(&self, _rel: &str, _mtime: u128) {}
 }
 
 /// Writes a streamed file's bytes.
@@ -142,6 +146,13 @@ impl Sink for Output {
         Output::put(self, rel, bytes)
     }
 
+    fn keep(&self, rel: &str, mtime: u128) {
+        self.confirmed
+            .lock()
+            .expect("confirmed")
+            .insert(rel.to_string(), mtime);
+    }
+
     fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put> {
         if !is_contained(rel) {
             return Err(io::Error::new(
@@ -159,6 +170,13 @@ impl Sink for Output {
         io::Write::flush(&mut out)?;
         let digest = out.digest();
         let published = self.dir.join(rel);
+        if self.recorded(rel, &digest) {
+            fs::remove_file(&staged)?;
+            return Ok(Put {
+                written: Written::Unchanged,
+                digest,
+            });
+        }
         let written = match fs::symlink_metadata(&published) {
             Ok(meta) if meta.is_file() && same_contents(&staged, &published)? => {
                 fs::remove_file(&staged)?;
@@ -222,6 +240,10 @@ pub struct Output {
     was_empty: bool,
     /// Files written in place because nothing stood at their path.
     created: std::sync::Mutex<Vec<PathBuf>>,
+    /// The files of the last build, when its cache could be read.
+    records: Option<std::sync::Arc<crate::cache::PageCache>>,
+    /// Files found unchanged through `records`, with their modification times.
+    confirmed: std::sync::Mutex<std::collections::HashMap<String, u128>>,
 }
 
 /// Counts of what a build did to the output folder.
@@ -339,7 +361,40 @@ impl Output {
             created_dir,
             was_empty,
             created: std::sync::Mutex::new(Vec::new()),
+            records: None,
+            confirmed: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
+    }
+
+    /// Takes what the last build published from its file cache: a file whose new bytes have
+    /// the recorded digest, and whose published copy is as it was recorded, is then known to
+    /// be unchanged without being read, and files of the last build that this one does not
+    /// make are found without walking the folder.
+    pub fn use_records(&mut self, records: std::sync::Arc<crate::cache::PageCache>) {
+        self.records = Some(records);
+    }
+
+    /// The files this build found unchanged through the file cache, with their
+    /// modification times.
+    pub fn take_confirmed(&self) -> std::collections::HashMap<String, u128> {
+        std::mem::take(&mut *self.confirmed.lock().expect("confirmed"))
+    }
+
+    /// Whether the file cache shows the published file at `rel` holds `digest`'s bytes.
+    fn recorded(&self, rel: &str, digest: &FileDigest) -> bool {
+        let Some(records) = &self.records else {
+            return false;
+        };
+        match records.unchanged(&self.dir, rel, digest) {
+            Some(mtime) => {
+                self.confirmed
+                    .lock()
+                    .expect("confirmed")
+                    .insert(rel.to_string(), mtime);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The output folder.
@@ -351,11 +406,13 @@ impl Output {
     /// published file already holds exactly these bytes. The digest is computed here, from
     /// the bytes in hand, so the manifest never needs a second read of the tree.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<Put> {
-        let written = self.stage(rel, bytes)?;
-        Ok(Put {
-            written,
-            digest: FileDigest::of(bytes),
-        })
+        let digest = FileDigest::of(bytes);
+        let written = if is_contained(rel) && self.recorded(rel, &digest) {
+            Written::Unchanged
+        } else {
+            self.stage(rel, bytes)?
+        };
+        Ok(Put { written, digest })
     }
 
     fn stage(&self, rel: &str, bytes: &[u8]) -> io::Result<Written> {
@@ -464,6 +521,38 @@ impl Output {
         applied.written += self.created.lock().expect("created list").len();
         if self.was_empty {
             // A new site: everything in the folder was written by this build.
+            return Ok(applied);
+        }
+        if let Some(records) = &self.records {
+            // The last build's own list says what it published: what this one does not
+            // make goes, and with it folders left empty.
+            let mut stale: Vec<&str> = records
+                .paths()
+                .filter(|rel| {
+                    *rel != MARKER_FILE
+                        && !is_cache(rel)
+                        && is_contained(rel)
+                        && !keep.contains_key(*rel)
+                })
+                .collect();
+            stale.sort_unstable();
+            for rel in stale {
+                let path = self.dir.join(rel);
+                match fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.is_file() || meta.file_type().is_symlink() => {
+                        fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+                        applied.removed += 1;
+                    }
+                    _ => continue,
+                }
+                let mut dir = path.parent().map(Path::to_path_buf);
+                while let Some(d) = dir {
+                    if d == self.dir || !d.starts_with(&self.dir) || fs::remove_dir(&d).is_err() {
+                        break;
+                    }
+                    dir = d.parent().map(Path::to_path_buf);
+                }
+            }
             return Ok(applied);
         }
         // Remove what no longer belongs, deepest first.

@@ -74,6 +74,15 @@ impl Indexer {
         }
     }
 
+    /// Pagefind's UI files alone (from the bundle of one empty page).
+    pub fn ui_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let page = Page {
+            url: "/".to_string(),
+            html: "<!DOCTYPE html><html><head></head><body><main></main></body></html>".to_string(),
+        };
+        Ok(self.index_year(0, vec![page])?.ui)
+    }
+
     /// Indexes the pages of one year; the bundle's files come back sorted by path.
     pub fn index_year(&self, year: u16, pages: Vec<Page>) -> Result<Bundle, String> {
         // Pagefind is asynchronous; a runtime on this thread is all it needs.

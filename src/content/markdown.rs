@@ -111,11 +111,17 @@ pub fn render_cited(
     render_events(markdown, source, links, problems, cited, true)
 }
 
-/// The 文号 the text cites, as [`render_cited`] finds them, without writing the HTML.
-pub fn citations(markdown: &str, source: &Source<'_>, links: &dyn LinkResolver) -> Vec<Citation> {
+/// The 文号 the text cites and the problems of its links, as [`render_cited`] finds them,
+/// without writing the HTML: the same questions are asked of `links`.
+pub fn citations(
+    markdown: &str,
+    source: &Source<'_>,
+    links: &dyn LinkResolver,
+) -> (Vec<Citation>, Vec<Diagnostic>) {
     let mut cited = Vec::new();
-    render_events(markdown, source, links, &mut Vec::new(), &mut cited, false);
-    cited
+    let mut problems = Vec::new();
+    render_events(markdown, source, links, &mut problems, &mut cited, false);
+    (cited, problems)
 }
 
 fn render_events(

@@ -4,9 +4,70 @@
 //! the form the output uses (`…/index.html` when links are relative, so the site works from
 //! `file://`); templates put `{{ root }}` in front of them.
 
-use serde::Serialize;
+use std::cell::Cell;
+use std::sync::Arc;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use crate::content::date::Date;
+
+thread_local! {
+    /// Whether views are being serialised for a page's fingerprint (see [`Shared`]).
+    static DIGESTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with [`Shared`] views serialising as their digests, for a page's fingerprint.
+pub fn digesting<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DIGESTING.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DIGESTING.with(|d| d.replace(true)));
+    f()
+}
+
+/// A view built once and shown by many pages (a document's or an issue's summary, the
+/// site's settings): its template value, and the SHA-256 of its serialised form. Pages
+/// serialise it in full; a page's fingerprint takes only its digest.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    /// What templates see.
+    pub value: tera::Value,
+    digest: Arc<str>,
+}
+
+impl Shared {
+    /// Builds the shared view of `view`.
+    pub fn new<T: Serialize>(view: &T) -> Shared {
+        use sha2::Digest;
+        let json = serde_json::to_vec(view).unwrap_or_default();
+        Shared {
+            value: tera::Value::from_serializable(view),
+            digest: crate::cache::hex(&sha2::Sha256::digest(&json)).into(),
+        }
+    }
+
+    /// SHA-256 of the view.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if DIGESTING.with(Cell::get) {
+            // A map, so that it may stand where a summary is flattened.
+            let mut map = s.serialize_map(Some(1))?;
+            map.serialize_entry("shared", &*self.digest)?;
+            map.end()
+        } else {
+            self.value.serialize(s)
+        }
+    }
+}
 
 /// A link.
 #[derive(Clone, Debug, Serialize)]
@@ -128,7 +189,7 @@ pub struct TocGroup {
     /// The section page.
     pub href: String,
     /// Its items, in printed order.
-    pub documents: Vec<tera::Value>,
+    pub documents: Vec<Shared>,
 }
 
 /// A file published with an issue.
@@ -147,7 +208,7 @@ pub struct Asset {
 pub struct IssueView {
     /// The summary fields.
     #[serde(flatten)]
-    pub summary: tera::Value,
+    pub summary: Shared,
     /// The editor's note as HTML.
     pub note: String,
     /// Table of contents, by section in the site's order.
@@ -157,9 +218,9 @@ pub struct IssueView {
     /// The facsimile, if any.
     pub pdf: Option<Asset>,
     /// Previous issue (older).
-    pub prev: Option<tera::Value>,
+    pub prev: Option<Shared>,
     /// Next issue (newer).
-    pub next: Option<tera::Value>,
+    pub next: Option<Shared>,
 }
 
 /// An issuer of a document, as its page shows it.
@@ -178,7 +239,7 @@ pub struct IssuerRef<'a> {
 pub struct DocView<'a> {
     /// The summary fields.
     #[serde(flatten)]
-    pub summary: tera::Value,
+    pub summary: Shared,
     /// Issuers, linked.
     pub issuer_links: Vec<IssuerRef<'a>>,
     /// The 文种's page.
@@ -202,13 +263,13 @@ pub struct DocView<'a> {
     /// The 文号 the body cites, in order of first appearance.
     pub cites: Vec<CitedRef>,
     /// Documents of the archive whose text cites this one (被引用).
-    pub cited_by: Vec<tera::Value>,
+    pub cited_by: Vec<Shared>,
     /// The Markdown source file, relative to the site root.
     pub source: &'a str,
     /// Previous item of the issue.
-    pub prev: Option<tera::Value>,
+    pub prev: Option<Shared>,
     /// Next item of the issue.
-    pub next: Option<tera::Value>,
+    pub next: Option<Shared>,
 }
 
 /// A 文号 cited by a document.
@@ -217,7 +278,7 @@ pub struct CitedRef {
     /// The 文号, normalised.
     pub doc_number: String,
     /// The cited document's summary, if the archive holds it.
-    pub doc: Option<tera::Value>,
+    pub doc: Option<Shared>,
 }
 
 /// A term of an index (an issuer, a section or a 文种) as the index page lists it.
@@ -239,7 +300,7 @@ pub struct TermSummary {
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
     /// The document.
-    pub doc: tera::Value,
+    pub doc: Shared,
     /// On issuer pages: whether this issuer leads the document.
     pub lead: bool,
 }
@@ -280,7 +341,7 @@ pub struct AnnualIndex {
     /// Documents by issuer, in pinyin order, each in printed order.
     pub issuers: Vec<AnnualGroup>,
     /// Unnumbered items, in printed order.
-    pub unnumbered: Vec<tera::Value>,
+    pub unnumbered: Vec<Shared>,
 }
 
 /// A group of the annual index.
@@ -291,7 +352,7 @@ pub struct AnnualGroup {
     /// The issuer's page.
     pub href: Option<String>,
     /// Its documents.
-    pub documents: Vec<tera::Value>,
+    pub documents: Vec<Shared>,
 }
 
 /// How many documents of the register are in a state.
@@ -312,4 +373,39 @@ pub struct ReferenceView {
     pub date: DateView,
     /// `source-date-epoch` or `archive`.
     pub source: crate::validity::DateSource,
+}
+
+/// A year of issues, as home and archive pages list them.
+#[derive(Clone, Debug, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: u16,
+    /// Its page.
+    pub href: String,
+    /// Its issues, newest first.
+    pub issues: Vec<Shared>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_views_serialise_in_full_or_as_their_digest() {
+        let a = Shared::new(&Link {
+            title: "一".into(),
+            href: "a/".into(),
+        });
+        let b = Shared::new(&Link {
+            title: "二".into(),
+            href: "a/".into(),
+        });
+        let full = serde_json::to_string(&a).unwrap();
+        assert!(full.contains("\"title\":\"一\""), "{full}");
+        let digest = digesting(|| serde_json::to_string(&a).unwrap());
+        assert_eq!(digest, format!("{{\"shared\":\"{}\"}}", a.digest()));
+        assert_ne!(a.digest(), b.digest());
+        // Back to full form once the fingerprint is taken.
+        assert_eq!(serde_json::to_string(&a).unwrap(), full);
+    }
 }

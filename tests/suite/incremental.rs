@@ -66,7 +66,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 fn cache_file(output: &Path) -> PathBuf {
     output
         .join(gazette::cache::CACHE_DIR)
-        .join(gazette::cache::PAGES_FILE)
+        .join(gazette::cache::FILES_FILE)
 }
 
 fn multi() -> (TempDir, PathBuf) {
@@ -192,7 +192,7 @@ fn a_cache_from_another_gazette_is_ignored() {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.pop();
     let mut header: Vec<String> = lines[0].split(' ').map(str::to_string).collect();
-    // "gazette-page-cache 1 <version> <exe> <key>"
+    // "gazette-file-cache 1 <version> <exe> <key>"
     header[2] = "0.0.0-other".to_string();
     header[3] = "1:2".to_string();
     let header = header.join(" ");
@@ -315,7 +315,24 @@ fn search_bundles_are_the_same_with_cached_pages() {
         })
         .unwrap()
     };
-    with_search(&output);
+    let first = with_search(&output);
+    let times = |year: &str| -> Vec<(String, std::time::SystemTime)> {
+        let tree = read_tree(&output);
+        tree.keys()
+            .filter(|p| p.starts_with(year))
+            .map(|p| (p.clone(), mtime(&output.join(p))))
+            .collect()
+    };
+    let (bundle_2019, bundle_2020, ui) = (
+        times("search/2019/"),
+        times("search/2020/"),
+        times("search/ui/"),
+    );
+    assert!(!bundle_2019.is_empty() && !bundle_2020.is_empty() && !ui.is_empty());
+    // Nothing changed: no bundle is made again.
+    let again = with_search(&output);
+    assert_eq!(again.written, 0);
+    assert_eq!(again.files, first.files);
     edit(
         &site.path().join("content/2020/01/wzf-2020-1.md"),
         "请认真组织实施",
@@ -323,7 +340,23 @@ fn search_bundles_are_the_same_with_cached_pages() {
     );
     let summary = with_search(&output);
     assert!(summary.cached_pages > 0);
+    // The 2019 bundle and the UI are left as they were; 2020's is made again.
+    assert_eq!(times("search/2019/"), bundle_2019);
+    assert_eq!(times("search/ui/"), ui);
+    assert_ne!(times("search/2020/"), bundle_2020);
     let fresh = TempDir::new("incremental-search");
     with_search(fresh.path());
+    assert!(read_tree(&output) == read_tree(fresh.path()));
+    // A deleted bundle file makes its year's bundle again; deleted UI files come back.
+    let (victim, _) = &bundle_2019[0];
+    fs::remove_file(output.join(victim)).unwrap();
+    fs::remove_file(output.join(&ui[0].0)).unwrap();
+    with_search(&output);
+    assert!(read_tree(&output) == read_tree(fresh.path()));
+    // Only a UI file gone: every bundle is kept and the UI is made again.
+    fs::remove_file(output.join(&ui[1].0)).unwrap();
+    let summary = with_search(&output);
+    assert_eq!(summary.written, 1);
+    assert_eq!(times("search/2019/").len(), bundle_2019.len());
     assert!(read_tree(&output) == read_tree(fresh.path()));
 }
