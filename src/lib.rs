@@ -284,7 +284,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         options.base_url.as_deref(),
         (!options.no_cache).then_some(output_dir.as_path()),
     )?;
+    let t0 = std::time::Instant::now();
     let templates = render::templates::load(&site.root, &site.config.theme)?;
+    trace("templates", t0);
     if let Some(p) = progress {
         p.finish(Phase::Load, started.elapsed());
     }
@@ -351,9 +353,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         output.discard();
         return Err(Error::Invalid(rendered.problems));
     }
+    let t0 = std::time::Instant::now();
     let mut warnings = rendered.problems;
     warnings.extend(lint::warnings(&site.config, &site.archive, &site.index));
     sort_diagnostics(&mut warnings);
+    trace("lint", t0);
     let dir = output.dir().to_path_buf();
     let started = std::time::Instant::now();
     if let Some(p) = progress {

@@ -46,7 +46,41 @@ impl Facts<'_> {
         m
     }
 
-    /// The JSON-LD of document `d`'s page, script-safe.
+    /// SHA-256 of everything [`Self::document_jsonld`] reads besides the settings (which the
+    /// page cache's key covers): it must change whenever that JSON-LD would.
+    pub fn document_jsonld_key(&self, d: usize) -> String {
+        use sha2::Digest;
+        let doc = &self.archive.documents[d];
+        let issue = &self.archive.issues[doc.issue];
+        let slugs: Vec<&str> = doc
+            .issuers
+            .iter()
+            .map(|name| {
+                self.index.issuers[self.index.issuer_by_name[name]]
+                    .slug
+                    .as_str()
+            })
+            .collect();
+        let inputs = (
+            &self.index.doc_paths[d],
+            &doc.title,
+            &doc.issuers,
+            slugs,
+            doc.doc_number.as_ref().map(ToString::to_string),
+            &doc.doc_type,
+            [doc.date, doc.valid_from, doc.valid_until].map(|x| x.map(|x| x.to_string())),
+            &doc.registration_number,
+            &doc.subjects,
+            (issue.year, issue.number, issue.serial),
+            issue.published.map(|p| p.to_string()),
+            self.issue_path(doc.issue),
+        );
+        let json = serde_json::to_vec(&inputs).unwrap_or_default();
+        crate::cache::hex(&sha2::Sha256::digest(&json))
+    }
+
+    /// The JSON-LD of document `d`'s page, script-safe. What it reads must be covered by
+    /// [`Self::document_jsonld_key`].
     pub fn document_jsonld(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
         let page = &self.index.doc_paths[d];

@@ -169,6 +169,9 @@ enum Slot<'r> {
     Shared(Shared),
     /// A view of this page.
     View(Box<dyn View + 'r>),
+    /// A template value made only when the page is rendered, with a digest of everything
+    /// it is made from.
+    Lazy(String, Box<dyn Fn() -> Value + 'r>),
 }
 
 /// A page's template context before it is built: the views by key, in the order given. The
@@ -197,6 +200,12 @@ impl<'r> PageCtx<'r> {
         self.set(key, Slot::Value(value));
     }
 
+    /// Sets `key` to a value `make` builds when the page is rendered; `digest` covers all
+    /// it is built from.
+    fn insert_lazy(&mut self, key: &'static str, digest: String, make: impl Fn() -> Value + 'r) {
+        self.set(key, Slot::Lazy(digest, Box::new(make)));
+    }
+
     /// Sets `key` to a shared view.
     fn insert_shared(&mut self, key: &'static str, shared: Shared) {
         self.set(key, Slot::Shared(shared));
@@ -208,8 +217,9 @@ impl<'r> PageCtx<'r> {
         for (key, slot) in &self.slots {
             match slot {
                 Slot::Value(v) => ctx.insert_value(*key, v.clone()),
-                Slot::Shared(s) => ctx.insert_value(*key, s.value.clone()),
+                Slot::Shared(s) => ctx.insert_value(*key, s.value().clone()),
                 Slot::View(v) => v.put(&mut ctx, key),
+                Slot::Lazy(_, make) => ctx.insert_value(*key, make()),
             }
         }
         ctx
@@ -225,6 +235,7 @@ impl<'r> PageCtx<'r> {
                     && match slot {
                         Slot::Value(v) => serde_json::to_writer(&mut *out, v).is_ok(),
                         Slot::Shared(s) => out.write_all(s.digest().as_bytes()).is_ok(),
+                        Slot::Lazy(digest, _) => out.write_all(digest.as_bytes()).is_ok(),
                         Slot::View(v) => v.write_to(out),
                     };
                 ok && out.write_all(&[0]).is_ok()
@@ -306,7 +317,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .enumerate()
             .map(|(i, issue)| {
-                Shared::new(&IssueSummary {
+                Shared::new(IssueSummary {
                     label: issue.label(),
                     year: issue.year,
                     number: issue.number,
@@ -331,15 +342,15 @@ impl<'a> Renderer<'a> {
                             .map(|&k| link(&index.doc_paths[k]))
                     })
                 });
-                Shared::new(&DocSummary {
-                    title: &d.title,
+                Shared::new(DocSummary {
+                    title: d.title.clone(),
                     href: link(&index.doc_paths[i]),
                     doc_number: d.doc_number.as_ref().map(DocNumber::to_string),
-                    registration_number: d.registration_number.as_deref(),
+                    registration_number: d.registration_number.clone(),
                     date: d.date.map(DateView::from),
-                    issuers: &d.issuers,
-                    doc_type: d.doc_type.as_deref(),
-                    section: &config.sections[d.section].name,
+                    issuers: d.issuers.clone(),
+                    doc_type: d.doc_type.clone(),
+                    section: config.sections[d.section].name.clone(),
                     issue_label: issue.label(),
                     issue_serial: issue.serial,
                     issue_year: issue.year,
@@ -355,11 +366,11 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        #[derive(Serialize)]
-        struct SiteView<'s> {
-            title: &'s str,
-            language: &'s str,
-            base_url: Option<&'s str>,
+        #[derive(Debug, Serialize)]
+        struct SiteView {
+            title: String,
+            language: String,
+            base_url: Option<String>,
             generator: &'static str,
             home: String,
             search_href: String,
@@ -382,10 +393,10 @@ impl<'a> Renderer<'a> {
                 lead_count: 0,
             })
             .collect();
-        let site = Shared::new(&SiteView {
-            title: &config.title,
-            language: &config.language,
-            base_url: config.base_url.as_deref(),
+        let site = Shared::new(SiteView {
+            title: config.title.clone(),
+            language: config.language.clone(),
+            base_url: config.base_url.clone(),
             generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
             home: link(""),
             search_href: link(search::SEARCH_DIR),
@@ -437,15 +448,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// The memo key of document `d`'s body: its file's identity as loaded, its page's
-    /// place and the settings its HTML depends on; `None` when the file was read afresh
-    /// (then only a render shows what it holds).
-    fn body_key(&self, d: usize) -> Option<String> {
+    /// place and the settings its HTML depends on. A memo is used only for a file whose
+    /// record came from the load cache: that is when its identity is known to stand for
+    /// the text the memo was made from.
+    fn body_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
-        if !doc.reused {
-            return None;
-        }
         let s = &doc.stamp;
-        Some(format!(
+        format!(
             "{} {} {} {} {} {} {} {}",
             s.len,
             s.mtime_ns,
@@ -455,7 +464,7 @@ impl<'a> Renderer<'a> {
             doc.body_line,
             self.config.raw_html,
             root_for(self.config, &self.index.doc_paths[d])
-        ))
+        )
     }
 
     /// The body memos of this build: one for each document whose file is known and whose
@@ -506,8 +515,9 @@ impl<'a> Renderer<'a> {
                     issue: doc.issue,
                     doc: Some(d),
                 };
-                let key = self.body_key(d);
+                let key = Some(self.body_key(d));
                 if let (Some(key), Some(memo)) = (&key, memos.and_then(|m| m.get(&doc.source)))
+                    && doc.reused
                     && memo.key == *key
                     && memo.holds(&links)
                 {
@@ -809,15 +819,21 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
             .collect();
-        let citations = self.citations.json(self.index, &doc_numbers);
         let lookup = search::lookup_json(self.archive, self.index, |p| self.link(p));
         let facts = &self.facts;
         let mut files = vec![(search::LOOKUP_FILE.to_string(), lookup.into_bytes())];
         if self.settings.data {
+            let citations = self.citations.json(self.index, &doc_numbers);
             files.push((DATA_CITATIONS.to_string(), citations.into_bytes()));
         }
+        crate::trace("lookup + citations", t0);
+        let t0 = std::time::Instant::now();
         files.extend(publish::feeds::files(facts));
+        crate::trace("feeds", t0);
+        let t0 = std::time::Instant::now();
         files.extend(publish::redirects::files(facts));
+        crate::trace("redirects", t0);
+        let t0 = std::time::Instant::now();
         let urls: Vec<publish::sitemap::Url> =
             pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
         files.extend(publish::sitemap::files(
@@ -1412,7 +1428,9 @@ impl<'a> Renderer<'a> {
                 ));
                 let mut ctx = self.context(&path, "document", &doc.title, crumbs);
                 doc_view = Some((d, self.doc_view(d)));
-                ctx.insert_value("jsonld", Value::safe_string(&self.facts.document_jsonld(d)));
+                ctx.insert_lazy("jsonld", self.facts.document_jsonld_key(d), move || {
+                    Value::safe_string(&self.facts.document_jsonld(d))
+                });
                 (path, "document.html", ctx)
             }
             Page::Issuers(p) => {

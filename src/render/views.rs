@@ -30,29 +30,50 @@ pub fn digesting<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// A view built once and shown by many pages (a document's or an issue's summary, the
-/// site's settings): its template value, and the SHA-256 of its serialised form. Pages
-/// serialise it in full; a page's fingerprint takes only its digest.
+/// site's settings), with the SHA-256 of its serialised form. Pages serialise it in full; a
+/// page's fingerprint takes only its digest. Its template value is made the first time a
+/// page that shows it is rendered, so a build that renders few pages makes few.
 #[derive(Clone, Debug)]
-pub struct Shared {
-    /// What templates see.
-    pub value: tera::Value,
-    digest: Arc<str>,
+pub struct Shared(Arc<SharedInner>);
+
+#[derive(Debug)]
+struct SharedInner {
+    view: Box<dyn ToValue>,
+    value: std::sync::OnceLock<tera::Value>,
+    digest: String,
+}
+
+/// A view that can become a template value.
+trait ToValue: Send + Sync + std::fmt::Debug {
+    fn to_value(&self) -> tera::Value;
+}
+
+impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
+    fn to_value(&self) -> tera::Value {
+        tera::Value::from_serializable(self)
+    }
 }
 
 impl Shared {
     /// Builds the shared view of `view`.
-    pub fn new<T: Serialize>(view: &T) -> Shared {
+    pub fn new<T: Serialize + Send + Sync + std::fmt::Debug + 'static>(view: T) -> Shared {
         use sha2::Digest;
-        let json = serde_json::to_vec(view).unwrap_or_default();
-        Shared {
-            value: tera::Value::from_serializable(view),
-            digest: crate::cache::hex(&sha2::Sha256::digest(&json)).into(),
-        }
+        let json = serde_json::to_vec(&view).unwrap_or_default();
+        Shared(Arc::new(SharedInner {
+            digest: crate::cache::hex(&sha2::Sha256::digest(&json)),
+            view: Box::new(view),
+            value: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// What templates see.
+    pub fn value(&self) -> &tera::Value {
+        self.0.value.get_or_init(|| self.0.view.to_value())
     }
 
     /// SHA-256 of the view.
     pub fn digest(&self) -> &str {
-        &self.digest
+        &self.0.digest
     }
 }
 
@@ -61,10 +82,10 @@ impl Serialize for Shared {
         if DIGESTING.with(Cell::get) {
             // A map, so that it may stand where a summary is flattened.
             let mut map = s.serialize_map(Some(1))?;
-            map.serialize_entry("shared", &*self.digest)?;
+            map.serialize_entry("shared", self.digest())?;
             map.end()
         } else {
-            self.value.serialize(s)
+            self.value().serialize(s)
         }
     }
 }
@@ -98,23 +119,23 @@ impl From<Date> for DateView {
 
 /// A document as lists show it.
 #[derive(Clone, Debug, Serialize)]
-pub struct DocSummary<'a> {
+pub struct DocSummary {
     /// 标题.
-    pub title: &'a str,
+    pub title: String,
     /// Its page.
     pub href: String,
     /// 文号, normalised.
     pub doc_number: Option<String>,
     /// 登记号.
-    pub registration_number: Option<&'a str>,
+    pub registration_number: Option<String>,
     /// 成文日期.
     pub date: Option<DateView>,
     /// 发文机关, lead first.
-    pub issuers: &'a [String],
+    pub issuers: Vec<String>,
     /// 文种.
-    pub doc_type: Option<&'a str>,
+    pub doc_type: Option<String>,
     /// 栏目.
-    pub section: &'a str,
+    pub section: String,
     /// `2019年第12期`.
     pub issue_label: String,
     /// 总第N期.
@@ -392,11 +413,11 @@ mod tests {
 
     #[test]
     fn shared_views_serialise_in_full_or_as_their_digest() {
-        let a = Shared::new(&Link {
+        let a = Shared::new(Link {
             title: "一".into(),
             href: "a/".into(),
         });
-        let b = Shared::new(&Link {
+        let b = Shared::new(Link {
             title: "二".into(),
             href: "a/".into(),
         });
