@@ -680,6 +680,30 @@ mod tests {
         assert!(files.contains(&"content/2020/01/briefs.md"), "{files:?}");
     }
 
+    #[test]
+    fn stamps_give_the_modification_time_back() {
+        let site = Site::new("stamp");
+        let path = site.file(WZF);
+        let file = File::options().write(true).open(&path).unwrap();
+        for t in [
+            UNIX_EPOCH + Duration::new(1_575_849_600, 123_456_789),
+            UNIX_EPOCH - Duration::new(1, 500_000_000),
+            UNIX_EPOCH,
+        ] {
+            file.set_times(FileTimes::new().set_modified(t)).unwrap();
+            let meta = fs::metadata(&path).unwrap();
+            let stamp = Stamp::of(&meta);
+            assert_eq!(stamp.modified(), Some(meta.modified().unwrap()));
+            assert_eq!(stamp.modified(), Some(t));
+            assert_eq!(stamp.len, meta.len());
+        }
+        let never = Stamp {
+            mtime_ns: i128::MAX,
+            ..Stamp::default()
+        };
+        assert_eq!(never.modified(), None);
+    }
+
     /// A written cache and its bytes.
     fn written(label: &str) -> (Site, PathBuf, LoadCache, Vec<u8>) {
         let site = Site::new(label);
