@@ -4,43 +4,52 @@
 //! # What is cached
 //!
 //! For every issue (`_index.md`) and document file that parsed without a problem: the record
-//! [`super::load`] made of it ([`Issue`] or [`Document`], keyed by its site-relative path
-//! `source`) and the file's [`Stamp`] taken before it was read. An issue is kept without its
-//! `assets` (they are found by the walk of every load) and a document without its body text:
-//! only where the body lies in the file is kept, the text is read again when a page needs it.
-//! Files that had problems are not cached, so their messages are always made anew.
+//! [`super::load`] made of it ([`Issue`] or [`Document`], found by its site-relative path
+//! `source`) with the file's [`Stamp`], taken before the file was read. An issue is kept
+//! without its `assets` (every load finds them by its walk) and a document without its body
+//! text: only where the body lies in the file, which is read again when a page needs it.
+//! Files that had problems are not cached, so their messages are always made anew, and a
+//! load that fails gives no cache. [`super::load_cached`] gives the cache of each load; it
+//! can be handed to the next load as it is (the records are shared, not copied) or written
+//! to a file with [`LoadCache::write`] and read back by a later process.
 //!
 //! # Where trust comes from
 //!
 //! A record is used again only if the file's stamp now — size, modification time, status
 //! change time (ctime), inode and device — is exactly the stamp taken when it was read. Any
-//! write to a file changes its ctime, which no program can set back (unlike the mtime, which
-//! `touch -d`, `tar` or `rsync -t` restore), so an edit that keeps the size and restores the
-//! mtime is still seen; a file replaced by another (an editor's save-and-rename, a `git
-//! checkout`) has another inode. Records also depend on `gazette.yaml` (sections, issuer
-//! aliases) and on the program that parsed them: the cache file names a key given by the
-//! caller (which must cover the settings), the gazette version and the executable, and is
-//! ignored as a whole when any of them differs.
+//! write to a file sets its ctime to the current time, which no program can set back (unlike
+//! the mtime, which `touch -d`, `tar` or `rsync -t` restore), so an edit that keeps the size
+//! and restores the mtime is still seen; a file replaced by another (an editor's
+//! save-and-rename, a `git checkout`) has another inode as well. On systems without ctime
+//! and inodes only the size and mtime are compared. Records also depend on `gazette.yaml`
+//! (sections, issuer aliases) and on the code that parsed them: the cache file names a key
+//! given by the caller, which must cover the settings, the gazette version and the
+//! executable, and is ignored as a whole when any of them differs.
 //!
 //! # Why the racy window
 //!
-//! File times are kept with a coarse clock (a few milliseconds on common Linux file systems).
-//! A file written again in the same tick as the load stated it would keep the same stamp
-//! while its content changed — the "racy git" problem. So a record is trusted only if the
-//! stored mtime and ctime are both earlier than the start of the load that made the cache,
-//! minus [`RACY_WINDOW_NS`]: any later write then necessarily gives the file a later time.
-//! A file edited just before a build is simply read once more by the next one.
+//! File times come from a coarse clock (a few milliseconds on common Linux file systems). A
+//! file written again in the same tick in which the load stated it keeps its stamp while its
+//! content changed: the "racy git" problem. So a record is trusted only if the stored mtime
+//! and ctime are both earlier than the start of the load that read the file, minus
+//! [`RACY_WINDOW_NS`]. A write made after the file was stated happens after that start, and
+//! so gives the file a time later than the stored one, as long as the file system's clock
+//! is within the window of the system's. A file edited just before a build is simply read
+//! once more by the next one.
 //!
 //! # The file
 //!
-//! `gazette-load-cache` and the format version, the length and text of a header naming the
-//! gazette version, the executable and the key, then the records encoded with bincode, then
-//! the SHA-256 of everything before. Anything missing, damaged or different makes
-//! [`LoadCache::read`] return `None`, and the load reads every file.
+//! `gazette-load-cache` and the format version; the length and text of a header naming the
+//! gazette version, the executable and the key; the start time of the load and the number
+//! of chunks; the records in chunks of [`CHUNK`], each its length and the chunk encoded
+//! with bincode (chunks are encoded and decoded in parallel); last, the SHA-256 of
+//! everything before. Anything missing, damaged or different makes [`LoadCache::read`]
+//! return `None`, and the load reads every file.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bincode::Options as _;
@@ -56,6 +65,8 @@ pub const RACY_WINDOW_NS: i128 = 50_000_000;
 /// The first bytes of a cache file; the digit is the format version.
 const MAGIC: &[u8] = b"gazette-load-cache 1\n";
 const DIGEST_LEN: usize = 32;
+/// Records encoded together; chunks are encoded and decoded in parallel.
+pub const CHUNK: usize = 2048;
 
 /// What identifies a file's content without reading it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,90 +136,96 @@ pub(super) fn nanos_since_epoch(t: SystemTime) -> i128 {
 
 /// What one load read: each issue and document parsed without a problem, with the stamp of
 /// its file, and when the load started.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadCache {
     /// When the load started, nanoseconds since 1970.
     started_ns: i128,
-    /// Issues as parsed (without assets).
-    issues: Vec<Issue>,
-    /// Documents as parsed.
-    documents: Vec<Document>,
+    /// The records, in the order the load found the files.
+    records: Vec<Record>,
 }
 
-/// A record the cache holds for a file.
-pub(super) enum Record<'a> {
-    Issue(&'a Issue),
-    Document(&'a Document),
+/// What a load made of one file, as parsed: an issue without its assets, a document not yet
+/// numbered within the archive, neither marked as reused. Shared between the caches of
+/// successive loads.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) enum Record {
+    Issue(Arc<Issue>),
+    Document(Arc<Document>),
 }
 
-/// The cache's records by file, with the time before which a file must have last changed
-/// for its record to be trusted.
-pub(super) struct Lookup<'a> {
-    cutoff_ns: i128,
-    records: HashMap<&'a str, Record<'a>>,
-}
+impl Record {
+    /// The file's path from the site root.
+    fn source(&self) -> &str {
+        match self {
+            Record::Issue(i) => &i.source,
+            Record::Document(d) => &d.source,
+        }
+    }
 
-impl Lookup<'_> {
-    /// The record of the file `rel`, if its current stamp is `stamp` and the record can be
-    /// trusted.
-    pub(super) fn trusted(&self, rel: &str, stamp: &Stamp) -> Option<&Record<'_>> {
-        let record = self.records.get(rel)?;
-        let stored = match record {
+    /// The file's stamp when it was read.
+    fn stamp(&self) -> &Stamp {
+        match self {
             Record::Issue(i) => &i.stamp,
             Record::Document(d) => &d.stamp,
-        };
-        (stored == stamp && stored.mtime_ns < self.cutoff_ns && stored.ctime_ns < self.cutoff_ns)
-            .then_some(record)
+        }
     }
 }
 
 impl LoadCache {
-    /// The cache of a load that started at `started` and gave `issues` and `documents`.
-    pub(super) fn new(started: SystemTime, issues: &[Issue], documents: &[Document]) -> LoadCache {
-        use rayon::prelude::*;
+    /// The cache of a load that started at `started` and made `records`.
+    pub(super) fn new(started: SystemTime, records: Vec<Record>) -> LoadCache {
         LoadCache {
             started_ns: nanos_since_epoch(started),
-            issues: issues
-                .iter()
-                .map(|i| Issue {
-                    assets: Vec::new(),
-                    reused: false,
-                    ..i.clone()
-                })
-                .collect(),
-            documents: documents
-                .par_iter()
-                .map(|d| Document {
-                    reused: false,
-                    ..d.clone()
-                })
-                .collect(),
+            records,
         }
     }
 
     /// The number of files the cache holds a record of.
     pub fn len(&self) -> usize {
-        self.issues.len() + self.documents.len()
+        self.records.len()
     }
 
     /// Whether the cache holds no record.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.records.is_empty()
     }
 
-    /// The records by file.
-    pub(super) fn lookup(&self) -> Lookup<'_> {
-        let mut records = HashMap::with_capacity(self.len());
-        for i in &self.issues {
-            records.insert(i.source.as_str(), Record::Issue(i));
-        }
-        for d in &self.documents {
-            records.insert(d.source.as_str(), Record::Document(d));
-        }
-        Lookup {
-            cutoff_ns: self.started_ns.saturating_sub(RACY_WINDOW_NS),
-            records,
-        }
+    /// For each file (its path from the site root and its stamp now), the record the cache
+    /// holds of it if that can be trusted: the stamp is the same, and the file had last
+    /// changed more than [`RACY_WINDOW_NS`] before the load that read it started.
+    pub(super) fn trusted<'a, 'f>(
+        &'a self,
+        files: impl IntoIterator<Item = (&'f str, Option<&'f Stamp>)>,
+    ) -> Vec<Option<&'a Record>> {
+        let cutoff = self.started_ns.saturating_sub(RACY_WINDOW_NS);
+        // The files come in the order of the last load, but for those added or removed: try
+        // the record after the last one found before looking the path up.
+        let mut next = 0;
+        let mut by_path: Option<HashMap<&str, usize>> = None;
+        files
+            .into_iter()
+            .map(|(rel, stamp)| {
+                let stamp = stamp?;
+                let at = if self.records.get(next).is_some_and(|r| r.source() == rel) {
+                    next
+                } else {
+                    *by_path
+                        .get_or_insert_with(|| {
+                            let mut map = HashMap::with_capacity(self.records.len());
+                            for (i, r) in self.records.iter().enumerate() {
+                                map.entry(r.source()).or_insert(i);
+                            }
+                            map
+                        })
+                        .get(rel)?
+                };
+                next = at + 1;
+                let record = &self.records[at];
+                let stored = record.stamp();
+                (stored == stamp && stored.mtime_ns < cutoff && stored.ctime_ns < cutoff)
+                    .then_some(record)
+            })
+            .collect()
     }
 
     /// Reads the cache `file`; `None` when it is missing or damaged, or was written by
@@ -244,9 +261,7 @@ impl LoadCache {
 
     fn encode(&self, header: &[u8]) -> std::io::Result<Vec<u8>> {
         let mut bytes = header.to_vec();
-        bincode::DefaultOptions::new()
-            .serialize_into(&mut bytes, self)
-            .map_err(std::io::Error::other)?;
+        bytes.extend_from_slice(&self.payload()?);
         let digest = Sha256::digest(&bytes);
         bytes.extend_from_slice(&digest);
         Ok(bytes)
@@ -254,15 +269,64 @@ impl LoadCache {
 
     fn decode(bytes: &[u8], header: &[u8]) -> Option<LoadCache> {
         let (data, digest) = bytes.split_at_checked(bytes.len().checked_sub(DIGEST_LEN)?)?;
-        if Sha256::digest(data)[..] != *digest {
+        let payload = data.strip_prefix(header)?;
+        let (sound, cache) = rayon::join(
+            || Sha256::digest(data)[..] == *digest,
+            || LoadCache::from_payload(payload),
+        );
+        cache.filter(|_| sound)
+    }
+
+    /// The start time, the number of chunks, then the records in chunks (each its length
+    /// and the chunk encoded with bincode), encoded and decoded in parallel.
+    fn payload(&self) -> std::io::Result<Vec<u8>> {
+        use rayon::prelude::*;
+        let chunks = self
+            .records
+            .par_chunks(CHUNK)
+            .map(|chunk| bincode::DefaultOptions::new().serialize(chunk))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(std::io::Error::other)?;
+        let mut out = Vec::with_capacity(24 + chunks.iter().map(|c| 8 + c.len()).sum::<usize>());
+        out.extend_from_slice(&self.started_ns.to_le_bytes());
+        out.extend_from_slice(&(chunks.len() as u64).to_le_bytes());
+        for chunk in chunks {
+            out.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+
+    fn from_payload(payload: &[u8]) -> Option<LoadCache> {
+        use rayon::prelude::*;
+        let (started, rest) = payload.split_first_chunk::<16>()?;
+        let (count, mut rest) = rest.split_first_chunk::<8>()?;
+        let count = u64::from_le_bytes(*count);
+        let mut chunks = Vec::new();
+        while !rest.is_empty() {
+            let (len, after) = rest.split_first_chunk::<8>()?;
+            let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+            let (chunk, after) = after.split_at_checked(len)?;
+            chunks.push(chunk);
+            rest = after;
+        }
+        if chunks.len() as u64 != count {
             return None;
         }
-        let payload = data.strip_prefix(header)?;
-        bincode::DefaultOptions::new()
-            .with_limit(payload.len() as u64)
-            .reject_trailing_bytes()
-            .deserialize(payload)
-            .ok()
+        let decoded = chunks
+            .par_iter()
+            .map(|chunk| {
+                bincode::DefaultOptions::new()
+                    .with_limit(chunk.len() as u64)
+                    .reject_trailing_bytes()
+                    .deserialize::<Vec<Record>>(chunk)
+                    .ok()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(LoadCache {
+            started_ns: i128::from_le_bytes(*started),
+            records: decoded.into_iter().flatten().collect(),
+        })
     }
 }
 
@@ -411,9 +475,12 @@ mod tests {
     /// The cache as text, without what is not written to its file.
     fn without_paths(cache: &LoadCache) -> String {
         let mut c = cache.clone();
-        for d in &mut c.documents {
-            d.body.path = PathBuf::new();
-            d.body.modified = None;
+        for r in &mut c.records {
+            if let Record::Document(d) = r {
+                let d = Arc::make_mut(d);
+                d.body.path = PathBuf::new();
+                d.body.modified = None;
+            }
         }
         format!("{c:#?}")
     }
@@ -613,6 +680,30 @@ mod tests {
         assert!(files.contains(&"content/2020/01/briefs.md"), "{files:?}");
     }
 
+    #[test]
+    fn stamps_give_the_modification_time_back() {
+        let site = Site::new("stamp");
+        let path = site.file(WZF);
+        let file = File::options().write(true).open(&path).unwrap();
+        for t in [
+            UNIX_EPOCH + Duration::new(1_575_849_600, 123_456_789),
+            UNIX_EPOCH - Duration::new(1, 500_000_000),
+            UNIX_EPOCH,
+        ] {
+            file.set_times(FileTimes::new().set_modified(t)).unwrap();
+            let meta = fs::metadata(&path).unwrap();
+            let stamp = Stamp::of(&meta);
+            assert_eq!(stamp.modified(), Some(meta.modified().unwrap()));
+            assert_eq!(stamp.modified(), Some(t));
+            assert_eq!(stamp.len, meta.len());
+        }
+        let never = Stamp {
+            mtime_ns: i128::MAX,
+            ..Stamp::default()
+        };
+        assert_eq!(never.modified(), None);
+    }
+
     /// A written cache and its bytes.
     fn written(label: &str) -> (Site, PathBuf, LoadCache, Vec<u8>) {
         let site = Site::new(label);
@@ -727,7 +818,7 @@ mod tests {
             let mut real = REAL
                 .get_or_init(|| {
                     let (_, cache) = Site::new("fuzz").load_cached(None);
-                    bincode::DefaultOptions::new().serialize(&cache).unwrap()
+                    cache.payload().unwrap()
                 })
                 .clone();
             if flips.is_empty() {
