@@ -51,6 +51,8 @@ pub struct PageCache {
     /// Whether the page fingerprints may be used: the cache was written by this executable
     /// for the same settings, templates and options.
     fingerprints: bool,
+    /// The first line, which says for what the fingerprints were made.
+    header: String,
 }
 
 /// Lowercase hexadecimal.
@@ -114,9 +116,9 @@ fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
 
 impl PageCache {
     /// Reads the cache of the output folder `dir`; `None` when there is none or it is
-    /// damaged. Page fingerprints are used only when it was written by this executable for
-    /// the same `global` key.
-    pub fn read(dir: &Path, global: &str) -> Option<PageCache> {
+    /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
+    /// made by this executable for the same key.
+    pub fn read(dir: &Path) -> Option<PageCache> {
         let text = fs::read_to_string(dir.join(CACHE_DIR).join(FILES_FILE)).ok()?;
         let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
         let (body, trailer) = text.split_at(body_end);
@@ -128,7 +130,6 @@ impl PageCache {
         if !first.starts_with(FORMAT) {
             return None;
         }
-        let fingerprints = format!("{first}\n") == header(global);
         let mut entries = HashMap::new();
         let mut search = std::collections::BTreeSet::new();
         for line in lines {
@@ -161,8 +162,15 @@ impl PageCache {
         Some(PageCache {
             entries,
             search,
-            fingerprints,
+            fingerprints: false,
+            header: format!("{first}\n"),
         })
+    }
+
+    /// Uses the page fingerprints if they were made by this executable for the `global` key
+    /// of this build.
+    pub fn trust(&mut self, global: &str) {
+        self.fingerprints = self.header == header(global);
     }
 
     /// The published page at `path`, if it was made from `fingerprint` and is still as it

@@ -74,6 +74,10 @@ pub struct Summary {
     pub rendered_pages: usize,
     /// HTML pages left as published because the page cache showed them unchanged.
     pub cached_pages: usize,
+    /// Markdown files read and parsed (the others' records came from the load cache).
+    pub files_parsed: usize,
+    /// Document bodies read and rendered (the others were known from their memos).
+    pub bodies_read: usize,
     /// Files in the site.
     pub files: usize,
     /// Files written (new or changed).
@@ -279,11 +283,27 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    let (site, records) = load_with(
-        &options.root,
-        options.base_url.as_deref(),
-        (!options.no_cache).then_some(output_dir.as_path()),
-    )?;
+    // The caches of the last build are read while the content loads.
+    let (loaded, (page_cache, memos)) = rayon::join(
+        || {
+            load_with(
+                &options.root,
+                options.base_url.as_deref(),
+                (!options.no_cache).then_some(output_dir.as_path()),
+            )
+        },
+        || {
+            if options.no_cache {
+                (None, None)
+            } else {
+                rayon::join(
+                    || cache::PageCache::read(&output_dir),
+                    || render::memo::Memos::read(&output_dir),
+                )
+            }
+        },
+    );
+    let (site, records) = loaded?;
     let t0 = std::time::Instant::now();
     let templates = render::templates::load(&site.root, &site.config.theme)?;
     trace("templates", t0);
@@ -302,11 +322,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let t0 = std::time::Instant::now();
-    let memos = if options.no_cache {
-        None
-    } else {
-        render::memo::Memos::read(output.dir())
-    };
     trace("memos read", t0);
     let t0 = std::time::Instant::now();
     let mut renderer = render::Renderer::new(
@@ -323,11 +338,10 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     trace("renderer", t0);
     let t0 = std::time::Instant::now();
     let global = cache_key(&site, &templates, options, reference);
-    let page_cache = if options.no_cache {
-        None
-    } else {
-        cache::PageCache::read(output.dir(), &global).map(Arc::new)
-    };
+    let page_cache = page_cache.map(|mut cache| {
+        cache.trust(&global);
+        Arc::new(cache)
+    });
     trace("file cache read", t0);
     let mut output = output;
     if let Some(records) = &page_cache {
@@ -369,18 +383,30 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     trace("apply", t0);
     let t0 = std::time::Instant::now();
     // Without a cache the next build is a full one: nothing is lost but time.
-    let _ = cache::PageCache::write(
-        &dir,
-        &global,
-        &rendered.fingerprints,
-        &rendered.files,
-        &|p: &str| confirmed.get(p).copied(),
-    );
-    let memos = renderer.memos();
-    let _ = render::memo::Memos::write(&dir, memos.iter().map(|(s, m)| (*s, m)));
-    let _ = records.write(
-        &load_cache_file(&dir),
-        &load_cache_key(&options.root, options.base_url.as_deref()),
+    let _ = rayon::join(
+        || {
+            cache::PageCache::write(
+                &dir,
+                &global,
+                &rendered.fingerprints,
+                &rendered.files,
+                &|p: &str| confirmed.get(p).copied(),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let memos = renderer.memos();
+                    render::memo::Memos::write(&dir, memos.iter().map(|(s, m)| (*s, m)))
+                },
+                || {
+                    records.write(
+                        &load_cache_file(&dir),
+                        &load_cache_key(&options.root, options.base_url.as_deref()),
+                    )
+                },
+            )
+        },
     );
     trace("caches written", t0);
     if let Some(p) = progress {
@@ -405,6 +431,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         pages: rendered.pages,
         rendered_pages: rendered.rendered_pages,
         cached_pages: rendered.cached_pages,
+        files_parsed: site.archive.documents.iter().filter(|d| !d.reused).count()
+            + site.archive.issues.iter().filter(|i| !i.reused).count(),
+        bodies_read: renderer.bodies_read(),
         files: rendered.files.len(),
         written: applied.written,
         unchanged: rendered.unchanged,

@@ -278,6 +278,12 @@ fn main() -> ExitCode {
                             summary.removed,
                             started.elapsed().as_secs_f64()
                         );
+                        if verbose {
+                            println!(
+                                "Read {} Markdown files and {} document bodies; the rest was known from the cache",
+                                summary.files_parsed, summary.bodies_read
+                            );
+                        }
                         println!("Output: {}", summary.output.display());
                         if !summary.warnings.is_empty() {
                             println!("{} warning(s)", summary.warnings.len());

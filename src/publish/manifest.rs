@@ -70,21 +70,31 @@ pub fn render(
         out.push_str(&format!("  \"{key}\": {value},\n"));
     }
     out.push_str("  \"files\": [");
-    let mut first = true;
-    for (path, digest) in files {
-        if path == MANIFEST_FILE || path == MARKER_FILE {
-            continue;
-        }
-        out.push_str(if first { "\n    " } else { ",\n    " });
-        first = false;
-        let entry = Entry {
-            path: path.clone(),
-            size: digest.size,
-            sha256: digest.sha256.clone(),
-        };
-        out.push_str(&serde_json::to_string(&entry).expect("serialisable"));
+    use rayon::prelude::*;
+    let listed: Vec<(&String, &FileDigest)> = files
+        .iter()
+        .filter(|(path, _)| *path != MANIFEST_FILE && *path != MARKER_FILE)
+        .collect();
+    let lines: Vec<String> = listed
+        .par_iter()
+        .map(|(path, digest)| {
+            let entry = Entry {
+                path: (*path).clone(),
+                size: digest.size,
+                sha256: digest.sha256.clone(),
+            };
+            serde_json::to_string(&entry).expect("serialisable")
+        })
+        .collect();
+    for (k, line) in lines.iter().enumerate() {
+        out.push_str(if k == 0 { "\n    " } else { ",\n    " });
+        out.push_str(line);
     }
-    out.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
+    out.push_str(if lines.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
     out.into_bytes()
 }
 

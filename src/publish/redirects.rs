@@ -145,11 +145,14 @@ pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
     let mut host = String::from(
         "# Redirects for static hosts (Netlify, Cloudflare Pages): old address, new address, status.\n",
     );
-    let mut files = Vec::with_capacity(redirects.len() + 1);
     for r in &redirects {
         let _ = writeln!(host, "{prefix}{} {prefix}{} 301", r.from, r.to);
-        files.push((file_of(&r.from), page(facts, r).into_bytes()));
     }
+    use rayon::prelude::*;
+    let mut files: Vec<(String, Vec<u8>)> = redirects
+        .par_iter()
+        .map(|r| (file_of(&r.from), page(facts, r).into_bytes()))
+        .collect();
     files.push((HOST_FILE.to_string(), host.into_bytes()));
     files
 }

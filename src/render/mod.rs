@@ -74,6 +74,8 @@ pub struct Renderer<'a> {
     citations: citations::Graph,
     /// What each document's body depends on, and (once known) the digest of its HTML.
     bodies: Vec<BodyState>,
+    /// How many times a body was read from its file.
+    reads: std::sync::atomic::AtomicUsize,
     /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
     /// with the output folder they were published in.
     cache: Option<(Option<&'a crate::cache::PageCache>, &'a std::path::Path)>,
@@ -430,6 +432,7 @@ impl<'a> Renderer<'a> {
             templates,
             site,
             bodies: Vec::new(),
+            reads: std::sync::atomic::AtomicUsize::new(0),
             doc_summaries,
             issue_summaries,
             facts: Facts::new(root, config, archive, index, settings.source_date),
@@ -465,6 +468,12 @@ impl<'a> Renderer<'a> {
             self.config.raw_html,
             root_for(self.config, &self.index.doc_paths[d])
         )
+    }
+
+    /// How many times a document's body was read from its file in this build (a body
+    /// whose memo holds and whose page is unchanged is not read at all).
+    pub fn bodies_read(&self) -> usize {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The body memos of this build: one for each document whose file is known and whose
@@ -534,6 +543,8 @@ impl<'a> Renderer<'a> {
                     key,
                     ..BodyState::default()
                 };
+                self.reads
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Ok(text) = doc.body.read(&doc.source) else {
                     // The page render reports it.
                     return (Vec::new(), state);
@@ -571,6 +582,8 @@ impl<'a> Renderer<'a> {
             doc: Some(d),
         };
         let mut body = Body::default();
+        self.reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let text = match doc.body.read(&doc.source) {
             Ok(text) => text,
             Err(d) => {
@@ -819,28 +832,44 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
             .collect();
-        let lookup = search::lookup_json(self.archive, self.index, |p| self.link(p));
         let facts = &self.facts;
+        // The publishing files are independent of each other: made side by side.
+        let ((lookup, citations), ((feeds, redirects), sitemaps)) = rayon::join(
+            || {
+                rayon::join(
+                    || search::lookup_json(self.archive, self.index, |p| self.link(p)),
+                    || {
+                        self.settings
+                            .data
+                            .then(|| self.citations.json(self.index, &doc_numbers))
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || publish::feeds::files(facts),
+                            || publish::redirects::files(facts),
+                        )
+                    },
+                    || {
+                        let urls: Vec<publish::sitemap::Url> =
+                            pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
+                        publish::sitemap::files(facts, &urls, publish::sitemap::MAX_URLS)
+                    },
+                )
+            },
+        );
+        crate::trace("lookup, feeds, redirects, sitemaps", t0);
+        let t0 = std::time::Instant::now();
         let mut files = vec![(search::LOOKUP_FILE.to_string(), lookup.into_bytes())];
-        if self.settings.data {
-            let citations = self.citations.json(self.index, &doc_numbers);
+        if let Some(citations) = citations {
             files.push((DATA_CITATIONS.to_string(), citations.into_bytes()));
         }
-        crate::trace("lookup + citations", t0);
-        let t0 = std::time::Instant::now();
-        files.extend(publish::feeds::files(facts));
-        crate::trace("feeds", t0);
-        let t0 = std::time::Instant::now();
-        files.extend(publish::redirects::files(facts));
-        crate::trace("redirects", t0);
-        let t0 = std::time::Instant::now();
-        let urls: Vec<publish::sitemap::Url> =
-            pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
-        files.extend(publish::sitemap::files(
-            facts,
-            &urls,
-            publish::sitemap::MAX_URLS,
-        ));
+        files.extend(feeds);
+        files.extend(redirects);
+        files.extend(sitemaps);
         if self.settings.data {
             files.extend(publish::data::files(facts));
             let twins = std::sync::Mutex::new(Vec::new());

@@ -360,3 +360,107 @@ fn search_bundles_are_the_same_with_cached_pages() {
     assert_eq!(times("search/2019/").len(), bundle_2019.len());
     assert!(read_tree(&output) == read_tree(fresh.path()));
 }
+
+/// Dates every file under `dir` a minute back, as files are that were not edited just before
+/// a build (a file changed in the instant a build reads it is read again by the next one).
+/// Their change times cannot be set back: the function waits for them to age.
+fn age(dir: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap()
+                .set_modified(past)
+                .unwrap();
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+}
+
+#[test]
+fn unchanged_files_are_not_read_again() {
+    let (site, output) = multi();
+    let content = site.path().join("content");
+    age(&content);
+    let first = build_with(site.path(), &output, false);
+    assert!(first.files_parsed > 5 && first.bodies_read >= first.documents);
+    let again = assert_same_as_full(site.path(), &output, "nothing changed");
+    assert_eq!(again.files_parsed, 0, "no Markdown file is parsed again");
+    assert_eq!(again.bodies_read, 0, "no body is read again");
+    // A body edit: that file is parsed, and its body read (for its citations and its page).
+    edit(
+        &content.join("2020/01/wzf-2020-1.md"),
+        "请认真组织实施",
+        "请认真组织实施并及时报告",
+    );
+    let body = assert_same_as_full(site.path(), &output, "body edit");
+    assert_eq!(body.files_parsed, 1);
+    assert_eq!(body.bodies_read, 2);
+    assert_eq!(body.rendered_pages, 1);
+    // --no-cache reads everything.
+    let full = build_with(site.path(), &output, true);
+    assert_eq!(full.files_parsed, first.files_parsed);
+}
+
+#[test]
+fn a_memo_is_not_trusted_when_what_a_body_links_to_changes() {
+    let (site, output) = multi();
+    let content = site.path().join("content");
+    age(&content);
+    build_with(site.path(), &output, false);
+    build_with(site.path(), &output, false);
+    // wzf-2019-16.md links to 温政办〔2019〕60号 and is not edited; the target's 文号
+    // changes, so the link no longer resolves: the unchanged body must be checked again.
+    let target = content.join("2019/11/wzb-2019-60.md");
+    edit(
+        &target,
+        "doc_number: 温政办［2019］60号",
+        "doc_number: 温政办［2019］61号",
+    );
+    let err = gazette::build(&gazette::BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(output.clone()),
+        no_search: true,
+        ..Default::default()
+    })
+    .expect_err("the link is broken now")
+    .to_string();
+    assert!(
+        err.contains("content/2019/12/wzf-2019-16.md:17:") && err.contains("does not resolve"),
+        "{err}"
+    );
+    // Back as it was: the link resolves again and the output equals a full build.
+    edit(
+        &target,
+        "doc_number: 温政办［2019］61号",
+        "doc_number: 温政办［2019］60号",
+    );
+    assert_same_as_full(site.path(), &output, "target restored");
+}
+
+#[test]
+fn damaged_load_cache_or_memos_are_ignored() {
+    let (site, output) = multi();
+    age(&site.path().join("content"));
+    let first = build_with(site.path(), &output, false);
+    let cache = output.join(gazette::cache::CACHE_DIR);
+    for name in [gazette::LOAD_CACHE_FILE, gazette::render::memo::BODIES_FILE] {
+        let file = cache.join(name);
+        let mut bytes = fs::read(&file).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x20;
+        fs::write(&file, &bytes).unwrap();
+    }
+    let summary = assert_same_as_full(site.path(), &output, "damaged caches");
+    assert_eq!(
+        summary.files_parsed, first.files_parsed,
+        "every file parsed"
+    );
+    assert!(summary.bodies_read >= summary.documents, "every body read");
+    // Written afresh: the next build trusts them again.
+    let again = build_with(site.path(), &output, false);
+    assert_eq!((again.files_parsed, again.bodies_read), (0, 0));
+}
