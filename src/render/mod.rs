@@ -29,7 +29,7 @@ use views::*;
 pub const DATA_CITATIONS: &str = "data/citations.json";
 
 /// A rendered page and its warnings, or the problems that stopped it.
-type PageResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
+type PageResult = Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// What the renderer reads.
 pub struct Inputs<'a> {
@@ -76,6 +76,8 @@ pub struct Renderer<'a> {
     bodies: Vec<BodyState>,
     /// How many times a body was read from its file.
     reads: std::sync::atomic::AtomicUsize,
+    /// Every issue, newest first.
+    issue_order: Vec<usize>,
     /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
     /// with the output folder they were published in.
     cache: Option<(Option<&'a crate::cache::PageCache>, &'a std::path::Path)>,
@@ -121,6 +123,19 @@ enum Page {
     NotFound,
     Register,
     Search,
+}
+
+struct SlowPage(std::time::Instant, Page);
+impl Drop for SlowPage {
+    fn drop(&mut self) {
+        if self.0.elapsed().as_millis() > 20 && std::env::var_os("GAZETTE_TRACE").is_some() {
+            eprintln!(
+                "trace: slow page {:?} {:.3} s",
+                self.1,
+                self.0.elapsed().as_secs_f64()
+            );
+        }
+    }
 }
 
 /// A page the search index takes: its URL, its file, and its HTML unless the page was taken
@@ -295,6 +310,30 @@ fn page_count(len: usize, size: usize) -> usize {
     len.div_ceil(size).max(1)
 }
 
+/// The pages a pagination bar links to (0-based), `None` standing for the pages left out:
+/// all of them when there are few; else the first two, the last two and two on either side
+/// of `current`, so that a list of thousands of pages does not link each from each.
+fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    const ALL_UP_TO: usize = 9;
+    if total <= ALL_UP_TO {
+        return (0..total).map(Some).collect();
+    }
+    let mut shown: Vec<usize> = [0, 1, total - 2, total - 1]
+        .into_iter()
+        .chain(current.saturating_sub(2)..=(current + 2).min(total - 1))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (k, &p) in shown.iter().enumerate() {
+        if k > 0 && p > shown[k - 1] + 1 {
+            out.push(None);
+        }
+        out.push(Some(p));
+    }
+    out
+}
+
 fn paged_path(base: &str, page: usize) -> String {
     if page == 0 {
         base.to_string()
@@ -433,6 +472,11 @@ impl<'a> Renderer<'a> {
             site,
             bodies: Vec::new(),
             reads: std::sync::atomic::AtomicUsize::new(0),
+            issue_order: index
+                .years
+                .iter()
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect(),
             doc_summaries,
             issue_summaries,
             facts: Facts::new(root, config, archive, index, settings.source_date),
@@ -997,6 +1041,8 @@ impl<'a> Renderer<'a> {
         let results: Vec<PageOutcome> = pages
             .par_iter()
             .map(|page| {
+                let page_started = std::time::Instant::now();
+                let _slow = SlowPage(page_started, *page);
                 let mut prepared = self.prepare_page(*page);
                 if let Some(p) = progress {
                     p.advance(1);
@@ -1043,12 +1089,13 @@ impl<'a> Renderer<'a> {
                     ctx.insert("doc", view);
                 }
                 match self.render_prepared(&prepared, &ctx) {
-                    Ok((html, warnings)) => match output.put(&file, html.as_bytes()) {
+                    Ok((html, warnings)) => match output.put(&file, &html) {
                         Ok(put) => (
                             file,
                             Some(put),
                             warnings,
-                            keep.then_some(html),
+                            // Templates write UTF-8; only the search index needs it as text.
+                            keep.then(|| String::from_utf8(html).ok()).flatten(),
                             fingerprint,
                             false,
                         ),
@@ -1336,8 +1383,9 @@ impl<'a> Renderer<'a> {
         {
             return Err(problems.clone());
         }
-        match self.templates.tera.render(template, ctx) {
-            Ok(html) => Ok((html, problems.clone())),
+        let mut html = Vec::with_capacity(32 * 1024);
+        match self.templates.tera.render_to(template, ctx, &mut html) {
+            Ok(()) => Ok((html, problems.clone())),
             Err(e) => Err(vec![template_diagnostic(
                 &e,
                 &self.templates.files,
@@ -1639,26 +1687,28 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         series.sort_by_cached_key(|g| crate::content::slug::sort_key(&g.name));
-        let issuers = self
-            .index
-            .issuers
-            .iter()
-            .filter_map(|e| {
-                let mut list: Vec<usize> = e
-                    .documents
-                    .iter()
-                    .map(|(d, _)| *d)
-                    .filter(|d| docs.binary_search(d).is_ok())
-                    .collect();
-                list.sort_unstable();
-                (!list.is_empty()).then(|| AnnualGroup {
+        // By issuer, in the index's order: only the year's documents are looked at.
+        let mut by_issuer: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &d in &docs {
+            for name in &self.archive.documents[d].issuers {
+                if let Some(&e) = self.index.issuer_by_name.get(name) {
+                    by_issuer.entry(e).or_default().push(d);
+                }
+            }
+        }
+        let issuers = by_issuer
+            .into_iter()
+            .map(|(e, mut list)| {
+                let e = &self.index.issuers[e];
+                list.dedup();
+                AnnualGroup {
                     name: e.name.clone(),
                     href: Some(self.link(&format!("issuers/{}/", e.slug))),
                     documents: list
                         .into_iter()
                         .map(|d| self.doc_summaries[d].clone())
                         .collect(),
-                })
+                }
             })
             .collect();
         AnnualIndex {
@@ -1782,10 +1832,19 @@ impl<'a> Renderer<'a> {
             current: current + 1,
             total,
             total_entries,
-            pages: (0..total)
-                .map(|p| PageLink {
-                    number: p + 1,
-                    href: href(p),
+            pages: page_window(current, total)
+                .into_iter()
+                .map(|p| match p {
+                    Some(p) => PageLink {
+                        number: p + 1,
+                        href: href(p),
+                        gap: false,
+                    },
+                    None => PageLink {
+                        number: 0,
+                        href: String::new(),
+                        gap: true,
+                    },
                 })
                 .collect(),
             prev: (current > 0).then(|| href(current - 1)),
@@ -1880,12 +1939,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         // Issues in `years` run newest first; prev is the older neighbour.
-        let order: Vec<usize> = self
-            .index
-            .years
-            .iter()
-            .flat_map(|(_, v)| v.iter().copied())
-            .collect();
+        let order = &self.issue_order;
         let at = order.iter().position(|&x| x == i);
         IssueView {
             summary: self.issue_summaries[i].clone(),
@@ -2083,5 +2137,42 @@ impl LinkResolver for PageLinks<'_> {
             self.root,
             self.r.link(&self.r.index.doc_paths[*d])
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn pagination_links_few_pages_all_and_many_pages_by_window() {
+        let shown = |c, t| -> Vec<String> {
+            page_window(c, t)
+                .into_iter()
+                .map(|p| p.map_or("…".to_string(), |p| (p + 1).to_string()))
+                .collect()
+        };
+        assert_eq!(shown(0, 1), ["1"]);
+        assert_eq!(shown(4, 9).len(), 9);
+        assert_eq!(shown(0, 400), ["1", "2", "3", "…", "399", "400"]);
+        assert_eq!(
+            shown(199, 400),
+            [
+                "1", "2", "…", "198", "199", "200", "201", "202", "…", "399", "400"
+            ]
+        );
+        assert_eq!(shown(399, 400), ["1", "2", "…", "398", "399", "400"]);
+        assert_eq!(
+            shown(4, 10),
+            ["1", "2", "3", "4", "5", "6", "7", "…", "9", "10"]
+        );
+        // Never more than 11 entries, whatever the size.
+        for t in [10, 50, 1000, 100_000] {
+            for c in [0, 1, 2, 3, t / 2, t - 3, t - 1] {
+                let w = page_window(c, t);
+                assert!(w.len() <= 11, "{c} {t}");
+                assert!(w.contains(&Some(c)), "current page shown");
+            }
+        }
     }
 }

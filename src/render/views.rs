@@ -346,10 +346,12 @@ pub struct Pagination {
 /// A link to one page of a paginated list.
 #[derive(Clone, Debug, Serialize)]
 pub struct PageLink {
-    /// Page number.
+    /// Page number (0 for a gap).
     pub number: usize,
     /// Its address.
     pub href: String,
+    /// Stands for pages left out of the bar (shown as …).
+    pub gap: bool,
 }
 
 /// A year's 年度总目录.
