@@ -10,6 +10,10 @@
 //! - `+search`: everything, with the full-text index (only up to `GAZETTE_BENCH_SEARCH_MAX`
 //!   documents, 10,000 by default: Pagefind indexing dominates beyond).
 //!
+//! After the cold builds of `site` and `+data`, two rebuilds into the folder just built are
+//! timed (median of the same number of runs): with nothing changed, and after a sentence is
+//! appended to one document in the middle of the archive (the persistent cache at work).
+//!
 //! Settings: `GAZETTE_BENCH_SIZES` (default `1000,10000,50000,100000`), `GAZETTE_BENCH_RUNS`
 //! (default 3), `GAZETTE_BENCH_THREADS` (e.g. `1,2` to compare thread counts; default: the
 //! machine's). A tmpfs folder (`GAZETTE_BENCH_DIR=/dev/shm/gazette-bench`) measures the
@@ -37,6 +41,11 @@ struct Run {
 
 fn build_once(root: &Path, out: &Path, flags: &[&str], threads: Option<usize>) -> Run {
     let _ = std::fs::remove_dir_all(out);
+    build_into(root, out, flags, threads)
+}
+
+/// Builds into `out` as it stands (with the cache of the last build, if any).
+fn build_into(root: &Path, out: &Path, flags: &[&str], threads: Option<usize>) -> Run {
     let time = Path::new("/usr/bin/time");
     let mut command = if time.exists() {
         let mut c = Command::new(time);
@@ -67,6 +76,29 @@ fn build_once(root: &Path, out: &Path, flags: &[&str], threads: Option<usize>) -
         .last()
         .and_then(|l| l.trim().parse().ok());
     Run { seconds, peak_kb }
+}
+
+/// The median of `runs` runs of `run`.
+fn median_of(runs: usize, mut run: impl FnMut() -> Run) -> Run {
+    let mut results: Vec<Run> = (0..runs).map(|_| run()).collect();
+    results.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    results.swap_remove(results.len() / 2)
+}
+
+/// A document in the middle of the corpus, relative to its root.
+fn edit_target(corpus: &Path) -> PathBuf {
+    let mut docs: Vec<PathBuf> = walkdir::WalkDir::new(corpus.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "_index.md")
+        })
+        .collect();
+    let doc = docs.swap_remove(docs.len() / 2);
+    doc.strip_prefix(corpus).expect("inside").to_path_buf()
 }
 
 #[allow(clippy::print_stdout)]
@@ -133,6 +165,31 @@ fn main() {
                     median.seconds,
                     docs as f64 / median.seconds,
                     peak.map_or_else(|| "n/a".to_string(), |kb| format!("{} MB", kb / 1024)),
+                );
+            }
+            if *kind == "+search" {
+                continue;
+            }
+            // Rebuilds into the folder just built: unchanged, then after editing one
+            // document's body (a sentence appended, `runs` times).
+            let t = threads.last().copied().flatten();
+            let again = median_of(runs, || build_into(&corpus, &out, flags, t));
+            let edited = corpus.join(edit_target(&corpus));
+            let original = std::fs::read_to_string(&edited).expect("a document");
+            let edit = median_of(runs, || {
+                let mut text = std::fs::read_to_string(&edited).expect("a document");
+                text.push_str("\n本文件自印发之日起施行。\n");
+                std::fs::write(&edited, text).expect("edit");
+                build_into(&corpus, &out, flags, t)
+            });
+            std::fs::write(&edited, original).expect("restore");
+            for (what, run) in [("unchanged rebuild", again), ("one body edited", edit)] {
+                println!(
+                    "| {docs} | {kind}, {what} | {} | {:.2} s | | {} |",
+                    t.map_or_else(|| "all".to_string(), |n| n.to_string()),
+                    run.seconds,
+                    run.peak_kb
+                        .map_or_else(|| "n/a".to_string(), |kb| format!("{} MB", kb / 1024)),
                 );
             }
         }

@@ -114,11 +114,12 @@ fn positions(config: &Config, archive: &Archive, docs: &[usize], out: &mut Vec<D
             .push(d);
     }
     for (section, docs) in by_section {
-        let mut seen: BTreeMap<u32, &str> = BTreeMap::new();
+        let mut seen: BTreeMap<u32, usize> = BTreeMap::new();
         for &d in &docs {
             let doc = &archive.documents[d];
             let Some(p) = doc.position else { continue };
-            if let Some(other) = seen.insert(p, &doc.source) {
+            if let Some(other) = seen.insert(p, d) {
+                let other = &archive.documents[other].source;
                 let (l, c) = doc.position_of("position");
                 out.push(
                     Diagnostic::warning(
@@ -136,13 +137,10 @@ fn positions(config: &Config, archive: &Archive, docs: &[usize], out: &mut Vec<D
             }
         }
         if seen.len() == docs.len() {
-            for (expected, (&p, &source)) in (1u32..).zip(&seen) {
+            for (expected, (&p, &d)) in (1u32..).zip(&seen) {
                 if p != expected {
-                    let doc = archive
-                        .documents
-                        .iter()
-                        .find(|x| x.source == source)
-                        .expect("listed");
+                    let doc = &archive.documents[d];
+                    let source = &doc.source;
                     let (l, c) = doc.position_of("position");
                     out.push(Diagnostic::warning(source, l, c, "position-gap",
                         format!("`position: {p}` leaves a gap in {}: no item has position {expected}", config.sections[section].name))

@@ -242,7 +242,8 @@ pub struct Output {
     created: std::sync::Mutex<Vec<PathBuf>>,
     /// The files of the last build, when its cache could be read.
     records: Option<std::sync::Arc<crate::cache::PageCache>>,
-    /// Files found unchanged through `records`, with their modification times.
+    /// Files whose modification time this build knows, by site path: found unchanged
+    /// through `records`, or written by it (so the file cache needs no second look).
     confirmed: std::sync::Mutex<std::collections::HashMap<String, u128>>,
 }
 
@@ -426,7 +427,7 @@ impl Output {
         let published = self.dir.join(rel);
         // Into a new site, every file is new: no need to look first.
         if self.was_empty
-            && let Some(done) = self.create_in_place(&published, bytes)?
+            && let Some(done) = self.create_in_place(rel, &published, bytes)?
         {
             return Ok(done);
         }
@@ -441,7 +442,7 @@ impl Output {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // Nothing to protect at this path: write in place, and remember it so a
                 // failed build can take it away again.
-                if let Some(done) = self.create_in_place(&published, bytes)? {
+                if let Some(done) = self.create_in_place(rel, &published, bytes)? {
                     return Ok(done);
                 }
             }
@@ -451,13 +452,26 @@ impl Output {
         if let Some(parent) = staged.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&staged, bytes)?;
+        let mut file = fs::File::create(&staged)?;
+        io::Write::write_all(&mut file, bytes)?;
+        self.written(rel, &file);
         Ok(Written::Staged)
     }
 
     /// Writes a new file at `path`; `None` when its folder cannot be made in place (a file of
     /// the old site stands where a folder must go), so the caller stages it instead.
-    fn create_in_place(&self, path: &Path, bytes: &[u8]) -> io::Result<Option<Written>> {
+    /// Notes the modification time of the file just written for `rel` (moving a staged file
+    /// into place keeps it).
+    fn written(&self, rel: &str, file: &fs::File) {
+        if let Some(mtime) = file.metadata().ok().and_then(|m| crate::cache::mtime(&m)) {
+            self.confirmed
+                .lock()
+                .expect("confirmed")
+                .insert(rel.to_string(), mtime);
+        }
+    }
+
+    fn create_in_place(&self, rel: &str, path: &Path, bytes: &[u8]) -> io::Result<Option<Written>> {
         if let Some(parent) = path.parent()
             && fs::create_dir_all(parent).is_err()
         {
@@ -477,6 +491,7 @@ impl Output {
             .expect("created list")
             .push(path.to_path_buf());
         io::Write::write_all(&mut file, bytes)?;
+        self.written(rel, &file);
         Ok(Some(Written::Created))
     }
 

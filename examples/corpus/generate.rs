@@ -257,8 +257,10 @@ pub fn generate(
     fs::write(out.join("gazette.yaml"), yaml)?;
     copy_dir(theme, &out.join("themes/default"))?;
 
-    let per_issue = 40;
+    // 40 items an issue, 24 issues a year; an archive larger than 75 years of that has
+    // fuller issues instead of running past the years 文号 may bear.
     let issues_per_year = 24;
+    let per_issue = 40.max(docs.div_ceil(issues_per_year * 75));
     let mut seqs: std::collections::BTreeMap<(usize, u16), u32> = Default::default();
     let mut registration = 0u32;
     let mut made = 0;
