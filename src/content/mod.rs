@@ -93,15 +93,26 @@ pub struct Body {
     modified: Option<std::time::SystemTime>,
     /// A body held in memory instead of a file.
     inline: String,
+    /// Whether the text holds none of `号`, `]` and `<`: then it can neither cite a 文号 nor
+    /// link anywhere, and what it refers to is known without reading it again.
+    plain: bool,
 }
 
 impl Body {
     /// A body held in memory.
     pub fn inline(text: impl Into<String>) -> Body {
+        let inline: String = text.into();
         Body {
-            inline: text.into(),
+            plain: is_plain(&inline),
+            inline,
             ..Body::default()
         }
+    }
+
+    /// Whether the body can neither cite a 文号 nor link anywhere (it holds none of `号`,
+    /// `]` and `<`).
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// The body's text. `rel` names the file in messages.
@@ -1195,6 +1206,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 text_len: text.len(),
                 modified: stamp.modified(),
                 inline: String::new(),
+                plain: is_plain(split.body),
             },
             body_line: split.body_line,
             positions: keys,
@@ -1202,6 +1214,12 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             reused: false,
         }),
     ))
+}
+
+/// Whether Markdown `text` holds none of `号` (every 文号 ends in it), `]` (links, images,
+/// reference links) and `<` (autolinks).
+fn is_plain(text: &str) -> bool {
+    !text.contains(['号', ']', '<'])
 }
 
 /// `^[A-Z]{4}\d{2}-\d{4}-\d{4}$`.

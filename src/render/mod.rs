@@ -587,6 +587,11 @@ impl<'a> Renderer<'a> {
                     key,
                     ..BodyState::default()
                 };
+                if doc.body.is_plain() {
+                    // Nothing in it can cite or link: no question, no citation, no problem.
+                    state.clean = true;
+                    return (Vec::new(), state);
+                }
                 self.reads
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Ok(text) = doc.body.read(&doc.source) else {
