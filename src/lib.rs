@@ -56,8 +56,8 @@ pub struct BuildOptions {
     /// `SOURCE_DATE_EPOCH`: the date validity statuses are computed for (seconds since
     /// 1970-01-01 UTC). Without it, the newest date of the archive is used — never the clock.
     pub source_date_epoch: Option<i64>,
-    /// Ignore the page cache of the last build and render every page (a fresh cache is
-    /// still written).
+    /// Ignore the caches of the last build (load cache, body memos, file cache): read,
+    /// check and render everything (fresh caches are still written).
     pub no_cache: bool,
 }
 

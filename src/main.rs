@@ -60,7 +60,7 @@ enum Command {
         /// Skip the full-text search index (the 文号 lookup still works).
         #[arg(long)]
         no_search: bool,
-        /// Render every page again, ignoring the page cache of the last build.
+        /// Read and render everything again, ignoring the caches of the last build.
         #[arg(long)]
         no_cache: bool,
     },
