@@ -109,6 +109,31 @@ impl GlobalKey {
     }
 }
 
+/// Reads the text file `name` of the cache folder of `dir`, if its last line is the SHA-256
+/// of everything before it; returns that part. `None` when missing, cut short or altered.
+pub(crate) fn read_sealed(dir: &Path, name: &str) -> Option<String> {
+    let mut text = fs::read_to_string(dir.join(CACHE_DIR).join(name)).ok()?;
+    let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
+    if text[body_end..].strip_suffix('\n')? != hex(&Sha256::digest(&text.as_bytes()[..body_end])) {
+        return None;
+    }
+    text.truncate(body_end);
+    Some(text)
+}
+
+/// Writes `text` (whole lines) as the file `name` of the cache folder of `dir`, sealed with a
+/// last line holding its SHA-256; replaced atomically.
+pub(crate) fn write_sealed(dir: &Path, name: &str, mut text: String) -> std::io::Result<()> {
+    let trailer = hex(&Sha256::digest(text.as_bytes()));
+    text.push_str(&trailer);
+    text.push('\n');
+    let cache = dir.join(CACHE_DIR);
+    fs::create_dir_all(&cache)?;
+    let tmp = cache.join(format!("{name}.tmp"));
+    fs::write(&tmp, text)?;
+    fs::rename(&tmp, cache.join(name))
+}
+
 /// Whether `meta` is a regular file of `size` bytes last modified at `mtime`.
 fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
     meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
@@ -119,12 +144,7 @@ impl PageCache {
     /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
     /// made by this executable for the same key.
     pub fn read(dir: &Path) -> Option<PageCache> {
-        let text = fs::read_to_string(dir.join(CACHE_DIR).join(FILES_FILE)).ok()?;
-        let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
-        let (body, trailer) = text.split_at(body_end);
-        if trailer.strip_suffix('\n')? != hex(&Sha256::digest(body.as_bytes())) {
-            return None;
-        }
+        let body = read_sealed(dir, FILES_FILE)?;
         let mut lines = body.lines();
         let first = lines.next()?;
         if !first.starts_with(FORMAT) {
@@ -232,11 +252,6 @@ impl PageCache {
         (!files.is_empty()).then_some(files)
     }
 
-    /// The recorded file at `path`.
-    pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.entries.get(path)
-    }
-
     /// Every file of the last build, by site path.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
@@ -282,13 +297,6 @@ impl PageCache {
         for line in lines.into_iter().flatten() {
             out.push_str(&line);
         }
-        let trailer = hex(&Sha256::digest(out.as_bytes()));
-        out.push_str(&trailer);
-        out.push('\n');
-        let cache = dir.join(CACHE_DIR);
-        fs::create_dir_all(&cache)?;
-        let tmp = cache.join(format!("{FILES_FILE}.tmp"));
-        fs::write(&tmp, out)?;
-        fs::rename(&tmp, cache.join(FILES_FILE))
+        write_sealed(dir, FILES_FILE, out)
     }
 }

@@ -322,8 +322,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let t0 = std::time::Instant::now();
-    trace("memos read", t0);
-    let t0 = std::time::Instant::now();
     let mut renderer = render::Renderer::new(
         site.inputs(&templates),
         render::Settings {
@@ -342,7 +340,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         cache.trust(&global);
         Arc::new(cache)
     });
-    trace("file cache read", t0);
+    trace("cache key", t0);
     let mut output = output;
     if let Some(records) = &page_cache {
         output.use_records(Arc::clone(records));

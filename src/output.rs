@@ -147,10 +147,7 @@ impl Sink for Output {
     }
 
     fn keep(&self, rel: &str, mtime: u128) {
-        self.confirmed
-            .lock()
-            .expect("confirmed")
-            .insert(rel.to_string(), mtime);
+        self.note_mtime(rel, mtime);
     }
 
     fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put> {
@@ -388,10 +385,7 @@ impl Output {
         };
         match records.unchanged(&self.dir, rel, digest) {
             Some(mtime) => {
-                self.confirmed
-                    .lock()
-                    .expect("confirmed")
-                    .insert(rel.to_string(), mtime);
+                self.note_mtime(rel, mtime);
                 true
             }
             None => false,
@@ -458,19 +452,24 @@ impl Output {
         Ok(Written::Staged)
     }
 
-    /// Writes a new file at `path`; `None` when its folder cannot be made in place (a file of
-    /// the old site stands where a folder must go), so the caller stages it instead.
     /// Notes the modification time of the file just written for `rel` (moving a staged file
     /// into place keeps it).
     fn written(&self, rel: &str, file: &fs::File) {
         if let Some(mtime) = file.metadata().ok().and_then(|m| crate::cache::mtime(&m)) {
-            self.confirmed
-                .lock()
-                .expect("confirmed")
-                .insert(rel.to_string(), mtime);
+            self.note_mtime(rel, mtime);
         }
     }
 
+    /// Notes that the file at `rel` is, as published, last modified at `mtime`.
+    fn note_mtime(&self, rel: &str, mtime: u128) {
+        self.confirmed
+            .lock()
+            .expect("confirmed")
+            .insert(rel.to_string(), mtime);
+    }
+
+    /// Writes a new file at `path`; `None` when its folder cannot be made in place (a file of
+    /// the old site stands where a folder must go), so the caller stages it instead.
     fn create_in_place(&self, rel: &str, path: &Path, bytes: &[u8]) -> io::Result<Option<Written>> {
         if let Some(parent) = path.parent()
             && fs::create_dir_all(parent).is_err()

@@ -211,12 +211,7 @@ impl Memos {
     /// are damaged, or another gazette wrote them.
     pub fn read(dir: &Path) -> Option<Memos> {
         use rayon::prelude::*;
-        let text = fs::read_to_string(dir.join(CACHE_DIR).join(BODIES_FILE)).ok()?;
-        let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
-        let (body, trailer) = text.split_at(body_end);
-        if trailer.strip_suffix('\n')? != hex(&Sha256::digest(body.as_bytes())) {
-            return None;
-        }
+        let body = crate::cache::read_sealed(dir, BODIES_FILE)?;
         let (first, rest) = body.split_at(body.find('\n')? + 1);
         if first != header() {
             return None;
@@ -248,14 +243,7 @@ impl Memos {
             out.push_str(&serde_json::to_string(&line).map_err(std::io::Error::other)?);
             out.push('\n');
         }
-        let trailer = hex(&Sha256::digest(out.as_bytes()));
-        out.push_str(&trailer);
-        out.push('\n');
-        let cache = dir.join(CACHE_DIR);
-        fs::create_dir_all(&cache)?;
-        let tmp = cache.join(format!("{BODIES_FILE}.tmp"));
-        fs::write(&tmp, out)?;
-        fs::rename(&tmp, cache.join(BODIES_FILE))
+        crate::cache::write_sealed(dir, BODIES_FILE, out)
     }
 
     /// Removes the memos of `dir`.
@@ -269,8 +257,8 @@ mod tests {
     use super::*;
     use crate::content::markdown::NoLinks;
 
-    struct Some_;
-    impl LinkResolver for Some_ {
+    struct Links;
+    impl LinkResolver for Links {
         fn site_path(&self, p: &str) -> Option<String> {
             (p == "issues/").then(|| "../issues/index.html".to_string())
         }
@@ -284,7 +272,7 @@ mod tests {
 
     #[test]
     fn a_memo_holds_only_while_every_answer_is_the_same() {
-        let recorder = Recorder::new(&Some_);
+        let recorder = Recorder::new(&Links);
         assert!(recorder.site_path("issues/").is_some());
         assert!(recorder.doc_number("温政发〔2019〕16号").is_some());
         let n = DocNumber::parse("温政发〔2019〕3号").unwrap();
@@ -296,7 +284,7 @@ mod tests {
             html: html_digest("<p>x</p>"),
         };
         assert_eq!(memo.lookups.len(), 3);
-        assert!(memo.holds(&Some_));
+        assert!(memo.holds(&Links));
         // The same questions get other answers: the memo no longer holds.
         assert!(!memo.holds(&NoLinks));
     }

@@ -94,8 +94,8 @@ struct Body {
 /// What is known of one document's body before its page is rendered.
 #[derive(Debug, Default)]
 struct BodyState {
-    /// The memo key, when the file is known unchanged since it was loaded from the cache.
-    key: Option<String>,
+    /// The memo key: the file's identity and what else the body's HTML depends on.
+    key: String,
     /// The questions its rendering asks of the site, with their answers.
     lookups: Vec<(memo::Query, serde_json::Value)>,
     /// Whether rendering it found no problem (only such bodies get a memo).
@@ -526,20 +526,15 @@ impl<'a> Renderer<'a> {
         self.bodies
             .iter()
             .enumerate()
+            .filter(|(_, b)| b.clean)
             .filter_map(|(d, b)| {
-                let key = b.key.clone()?;
-                let html = b.html.get()?.clone();
-                b.clean.then(|| {
-                    (
-                        self.archive.documents[d].source.as_str(),
-                        memo::Memo {
-                            key,
-                            lookups: b.lookups.clone(),
-                            cited: b.cited.clone(),
-                            html,
-                        },
-                    )
-                })
+                let memo = memo::Memo {
+                    key: b.key.clone(),
+                    lookups: b.lookups.clone(),
+                    cited: b.cited.clone(),
+                    html: b.html.get()?.clone(),
+                };
+                Some((self.archive.documents[d].source.as_str(), memo))
             })
             .collect()
     }
@@ -568,14 +563,14 @@ impl<'a> Renderer<'a> {
                     issue: doc.issue,
                     doc: Some(d),
                 };
-                let key = Some(self.body_key(d));
-                if let (Some(key), Some(memo)) = (&key, memos.and_then(|m| m.get(&doc.source)))
+                let key = self.body_key(d);
+                if let Some(memo) = memos.and_then(|m| m.get(&doc.source))
                     && doc.reused
-                    && memo.key == *key
+                    && memo.key == key
                     && memo.holds(&links)
                 {
                     let state = BodyState {
-                        key: Some(key.clone()),
+                        key: key.clone(),
                         lookups: memo.lookups.clone(),
                         clean: true,
                         cited: memo.cited.clone(),
@@ -875,12 +870,6 @@ impl<'a> Renderer<'a> {
                 )),
             }
         }
-        let doc_numbers: Vec<Option<String>> = self
-            .archive
-            .documents
-            .iter()
-            .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
-            .collect();
         let facts = &self.facts;
         // The publishing files are independent of each other: made side by side.
         let ((lookup, citations), ((feeds, redirects), sitemaps)) = rayon::join(
@@ -888,9 +877,15 @@ impl<'a> Renderer<'a> {
                 rayon::join(
                     || search::lookup_json(self.archive, self.index, |p| self.link(p)),
                     || {
-                        self.settings
-                            .data
-                            .then(|| self.citations.json(self.index, &doc_numbers))
+                        self.settings.data.then(|| {
+                            let doc_numbers: Vec<Option<String>> = self
+                                .archive
+                                .documents
+                                .iter()
+                                .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
+                                .collect();
+                            self.citations.json(self.index, &doc_numbers)
+                        })
                     },
                 )
             },
