@@ -2,17 +2,21 @@
 //! from.
 //!
 //! It lives in `<output>/.gazette-cache/files`, is not part of the site (no manifest entry,
-//! never served, never removed as stale) and is written only after a successful build. The
-//! first line names the cache format, the version of gazette, the executable that wrote it
-//! and a key of everything every page depends on (settings, templates, build options); then
-//! one line per published file: for pages, the fingerprint of what the page was rendered
-//! from (`-` for other files), the file's size, modification time and SHA-256, and its path;
-//! last, the SHA-256 of all lines before.
+//! never served, never removed as stale) and is written only after a successful build. It
+//! names the cache format, then the version of gazette, the executable that wrote it and a
+//! key of everything every page depends on (settings, templates, build options); then the
+//! keys of the archive the pages were made from ([`ArchiveKeys`]); then, for every published
+//! file, its path, for pages the fingerprint of what the page was rendered from, the
+//! file's size, modification time and SHA-256 (encoded with bincode, in chunks); last, the
+//! SHA-256 of everything before.
 //!
-//! Two things are taken from it. A file whose new bytes have the recorded size and SHA-256,
+//! Three things are taken from it. A file whose new bytes have the recorded size and SHA-256,
 //! and whose published copy still has the recorded size and modification time, is known to
 //! be unchanged without being read. A page whose fingerprint is recorded is not rendered at
-//! all — but only when the first line matches this executable and these settings exactly.
+//! all — but only when the cache was written by this executable for these settings exactly.
+//! And when the archive keys are also the same, a document page whose file is unchanged is
+//! not even prepared, nor are the feeds, redirects, sitemaps and lookup made again: the
+//! published files are kept as they are (see `render`).
 //! A damaged file is ignored as a whole (a full build); a file published since, deleted or
 //! changed by hand no longer matches its line and is written again.
 
@@ -29,7 +33,6 @@ use crate::output::FileDigest;
 pub const CACHE_DIR: &str = ".gazette-cache";
 /// The file cache, inside [`CACHE_DIR`].
 pub const FILES_FILE: &str = "files";
-const FORMAT: &str = "gazette-file-cache 1";
 
 /// One file as it was published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +56,20 @@ pub struct PageCache {
     fingerprints: bool,
     /// The first line, which says for what the fingerprints were made.
     header: String,
+    /// The keys of the archive the last build was made from.
+    archive: Option<ArchiveKeys>,
+}
+
+/// What the pages of a build were made from besides its settings, templates and options
+/// (those are keyed in the cache's first line).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArchiveKeys {
+    /// Every document's path and front matter, every issue's record and the sizes of its
+    /// files: all a page can show of the archive but the documents' bodies.
+    pub front: String,
+    /// [`ArchiveKeys::front`] and which 文号 every body cites: all a page can show but its
+    /// own document's body. Also the fingerprint of the publishing files made from it.
+    pub site: String,
 }
 
 /// Lowercase hexadecimal.
@@ -81,13 +98,45 @@ pub(crate) fn exe_identity() -> String {
         .unwrap_or_else(|_| "unknown".to_string())
 }
 
-/// The cache's first line for `global`.
+/// What the cache says of the build that wrote it, for `global`.
 fn header(global: &str) -> String {
-    format!(
-        "{FORMAT} {} {} {global}\n",
-        env!("CARGO_PKG_VERSION"),
-        exe_identity()
-    )
+    format!("{} {} {global}", env!("CARGO_PKG_VERSION"), exe_identity())
+}
+
+/// The first bytes of the file cache: the format and its version.
+const MAGIC: &[u8] = b"gazette-file-cache 3\n";
+
+/// One file, as the cache writes it.
+#[derive(serde::Serialize)]
+struct LineOut<'a> {
+    path: &'a str,
+    fingerprint: Option<&'a str>,
+    size: u64,
+    mtime: u128,
+    sha256: &'a str,
+}
+
+/// One file, as the cache reads it (the same fields as [`LineOut`]).
+#[derive(serde::Deserialize)]
+struct LineIn {
+    path: String,
+    fingerprint: Option<String>,
+    size: u64,
+    mtime: u128,
+    sha256: String,
+}
+
+/// Appends `text`, its length first.
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// The text [`put_text`] wrote at the start of `bytes`, and what follows it.
+fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let (len, rest) = bytes.split_first_chunk::<8>()?;
+    let (text, rest) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+    Some((std::str::from_utf8(text).ok()?, rest))
 }
 
 /// Builds the key of everything every page depends on, from named parts.
@@ -109,29 +158,120 @@ impl GlobalKey {
     }
 }
 
-/// Reads the text file `name` of the cache folder of `dir`, if its last line is the SHA-256
-/// of everything before it; returns that part. `None` when missing, cut short or altered.
-pub(crate) fn read_sealed(dir: &Path, name: &str) -> Option<String> {
-    let mut text = fs::read_to_string(dir.join(CACHE_DIR).join(name)).ok()?;
-    let body_end = text.strip_suffix('\n')?.rfind('\n')? + 1;
-    if text[body_end..].strip_suffix('\n')? != hex(&Sha256::digest(&text.as_bytes()[..body_end])) {
+/// Reads the binary file `name` of the cache folder of `dir`, if its last 32 bytes are the
+/// SHA-256 of everything before them and it starts with `header`; returns what follows the
+/// header. `None` when missing, cut short, altered or written for another header.
+pub(crate) fn read_sealed_bytes(dir: &Path, name: &str, header: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = fs::read(dir.join(CACHE_DIR).join(name)).ok()?;
+    let body_end = bytes.len().checked_sub(32)?;
+    if !bytes[..body_end].starts_with(header)
+        || Sha256::digest(&bytes[..body_end])[..] != bytes[body_end..]
+    {
         return None;
     }
-    text.truncate(body_end);
-    Some(text)
+    bytes.truncate(body_end);
+    bytes.drain(..header.len());
+    Some(bytes)
 }
 
-/// Writes `text` (whole lines) as the file `name` of the cache folder of `dir`, sealed with a
-/// last line holding its SHA-256; replaced atomically.
-pub(crate) fn write_sealed(dir: &Path, name: &str, mut text: String) -> std::io::Result<()> {
-    let trailer = hex(&Sha256::digest(text.as_bytes()));
-    text.push_str(&trailer);
-    text.push('\n');
-    let cache = dir.join(CACHE_DIR);
-    fs::create_dir_all(&cache)?;
-    let tmp = cache.join(format!("{name}.tmp"));
-    fs::write(&tmp, text)?;
-    fs::rename(&tmp, cache.join(name))
+/// Writes `parts` one after the other as the binary file `name` of the cache folder of
+/// `dir`, sealed with their SHA-256; replaced atomically.
+pub(crate) fn write_sealed_bytes(dir: &Path, name: &str, parts: &[&[u8]]) -> std::io::Result<()> {
+    write_sealed_file(&dir.join(CACHE_DIR).join(name), parts)
+}
+
+/// Writes `parts` one after the other as `file`, sealed with their SHA-256; replaced
+/// atomically (a reader finds the old file or the new one, never a part). Creates the folder.
+pub(crate) fn write_sealed_file(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let mut tmp = file.as_os_str().to_os_string();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    let write = || -> std::io::Result<()> {
+        let mut hasher = Sha256::new();
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        for part in parts {
+            hasher.update(part);
+            out.write_all(part)?;
+        }
+        out.write_all(&hasher.finalize())?;
+        out.into_inner().map_err(|e| e.into_error())?;
+        fs::rename(&tmp, file)
+    };
+    let result = write();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Items encoded together by [`encode_chunks`]; chunks are encoded and decoded in parallel.
+pub const CHUNK: usize = 2048;
+
+/// `items` in chunks of [`CHUNK`], each encoded with bincode, in parallel; written one
+/// after the other by [`chunk_parts`], they are what [`decode_chunks`] reads.
+pub(crate) fn encode_chunks<T: serde::Serialize + Sync>(
+    items: &[T],
+) -> std::io::Result<Vec<Vec<u8>>> {
+    use bincode::Options as _;
+    use rayon::prelude::*;
+    items
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let bytes = bincode::DefaultOptions::new().serialize(chunk)?;
+            let mut out = Vec::with_capacity(8 + bytes.len());
+            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out.extend_from_slice(&bytes);
+            Ok(out)
+        })
+        .collect::<Result<Vec<_>, bincode::Error>>()
+        .map_err(std::io::Error::other)
+}
+
+/// The parts to write for `chunks` from [`encode_chunks`]: `count`, a buffer for the number
+/// of chunks, then each chunk (its length and its bytes).
+pub(crate) fn chunk_parts<'c>(chunks: &'c [Vec<u8>], count: &'c mut [u8; 8]) -> Vec<&'c [u8]> {
+    *count = (chunks.len() as u64).to_le_bytes();
+    let mut parts: Vec<&[u8]> = vec![&count[..]];
+    parts.extend(chunks.iter().map(Vec::as_slice));
+    parts
+}
+
+/// The items [`encode_chunks`] encoded, decoded in parallel; `None` if anything is amiss.
+pub(crate) fn decode_chunks<T: serde::de::DeserializeOwned + Send>(
+    payload: &[u8],
+) -> Option<Vec<T>> {
+    use bincode::Options as _;
+    use rayon::prelude::*;
+    let (count, mut rest) = payload.split_first_chunk::<8>()?;
+    let count = u64::from_le_bytes(*count);
+    let mut chunks = Vec::new();
+    while !rest.is_empty() {
+        let (len, after) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        let (chunk, after) = after.split_at_checked(len)?;
+        chunks.push(chunk);
+        rest = after;
+    }
+    if chunks.len() as u64 != count {
+        return None;
+    }
+    let decoded = chunks
+        .par_iter()
+        .map(|chunk| {
+            bincode::DefaultOptions::new()
+                .with_limit(chunk.len() as u64)
+                .reject_trailing_bytes()
+                .deserialize::<Vec<T>>(chunk)
+                .ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(decoded.into_iter().flatten().collect())
 }
 
 /// Whether `meta` is a regular file of `size` bytes last modified at `mtime`.
@@ -144,38 +284,33 @@ impl PageCache {
     /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
     /// made by this executable for the same key.
     pub fn read(dir: &Path) -> Option<PageCache> {
-        let body = read_sealed(dir, FILES_FILE)?;
-        let mut lines = body.lines();
-        let first = lines.next()?;
-        if !first.starts_with(FORMAT) {
-            return None;
-        }
-        let mut entries = HashMap::new();
+        let payload = read_sealed_bytes(dir, FILES_FILE, MAGIC)?;
+        let (made_by, rest) = take_text(&payload)?;
+        let (archive, rest) = take_text(rest)?;
+        let archive = match archive.split_once(' ') {
+            Some((front, site)) => Some(ArchiveKeys {
+                front: front.to_string(),
+                site: site.to_string(),
+            }),
+            None if archive.is_empty() => None,
+            None => return None,
+        };
+        let lines: Vec<LineIn> = decode_chunks(rest)?;
+        let mut entries = HashMap::with_capacity(lines.len());
         let mut search = std::collections::BTreeSet::new();
         for line in lines {
-            let mut parts = line.splitn(5, ' ');
-            let fingerprint = parts.next()?;
-            let size = parts.next()?.parse().ok()?;
-            let mtime = parts.next()?.parse().ok()?;
-            let sha256 = parts.next()?.to_string();
-            let path = parts.next()?.to_string();
-            let fingerprint = match fingerprint {
-                "-" => None,
-                f if f.len() == 64 => Some(f.to_string()),
-                _ => return None,
-            };
-            if sha256.len() != 64 {
-                return None;
-            }
-            if path.starts_with(crate::search::SEARCH_DIR) {
-                search.insert(path.clone());
+            if line.path.starts_with(crate::search::SEARCH_DIR) {
+                search.insert(line.path.clone());
             }
             entries.insert(
-                path,
+                line.path,
                 Entry {
-                    fingerprint,
-                    digest: FileDigest { size, sha256 },
-                    mtime,
+                    fingerprint: line.fingerprint,
+                    digest: FileDigest {
+                        size: line.size,
+                        sha256: line.sha256,
+                    },
+                    mtime: line.mtime,
                 },
             );
         }
@@ -183,7 +318,8 @@ impl PageCache {
             entries,
             search,
             fingerprints: false,
-            header: format!("{first}\n"),
+            header: made_by.to_string(),
+            archive,
         })
     }
 
@@ -191,6 +327,48 @@ impl PageCache {
     /// of this build.
     pub fn trust(&mut self, global: &str) {
         self.fingerprints = self.header == header(global);
+    }
+
+    /// The keys of the archive the last build was made from, if the cache is trusted.
+    pub fn archive(&self) -> Option<&ArchiveKeys> {
+        self.archive.as_ref().filter(|_| self.fingerprints)
+    }
+
+    /// The published page at `path`, as the last build made it, if the cache is trusted and
+    /// the file is still as it was published: for a page whose inputs are known unchanged.
+    pub fn kept(&self, dir: &Path, path: &str) -> Option<&Entry> {
+        if !self.fingerprints {
+            return None;
+        }
+        let entry = self.entries.get(path)?;
+        entry.fingerprint.as_ref()?;
+        let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+        matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
+    }
+
+    /// Every recorded file made from `fingerprint`, in path order, if there is one and all
+    /// are still as they were published.
+    pub fn group(&self, dir: &Path, fingerprint: &str) -> Option<Vec<(String, Entry)>> {
+        use rayon::prelude::*;
+        if !self.fingerprints {
+            return None;
+        }
+        let mut files: Vec<(&String, &Entry)> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.fingerprint.as_deref() == Some(fingerprint))
+            .collect();
+        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let intact = files.par_iter().all(|(path, entry)| {
+            fs::symlink_metadata(dir.join(path))
+                .is_ok_and(|meta| matches(&meta, entry.digest.size, entry.mtime))
+        });
+        (intact && !files.is_empty()).then(|| {
+            files
+                .into_iter()
+                .map(|(p, e)| (p.clone(), e.clone()))
+                .collect()
+        })
     }
 
     /// The published page at `path`, if it was made from `fingerprint` and is still as it
@@ -268,35 +446,52 @@ impl PageCache {
     pub fn write(
         dir: &Path,
         global: &str,
+        archive: Option<&ArchiveKeys>,
         pages: &BTreeMap<String, String>,
         files: &BTreeMap<String, FileDigest>,
         known: &(dyn Fn(&str) -> Option<u128> + Sync),
     ) -> std::io::Result<()> {
         use rayon::prelude::*;
-        let files: Vec<(&String, &FileDigest)> = files.iter().collect();
-        let lines: Vec<Option<String>> = files
-            .par_iter()
+        // Both maps are in path order: each file's fingerprint is found walking beside it.
+        let mut fingerprints = pages.iter().peekable();
+        let files: Vec<(&String, &FileDigest, Option<&str>)> = files
+            .iter()
             .map(|(path, digest)| {
-                if path.contains('\n') {
-                    return None;
-                }
+                while fingerprints.next_if(|(p, _)| *p < path).is_some() {}
+                let fingerprint = fingerprints
+                    .next_if(|(p, _)| *p == path)
+                    .map(|(_, f)| f.as_str());
+                (path, digest, fingerprint)
+            })
+            .collect();
+        let lines: Vec<LineOut<'_>> = files
+            .par_iter()
+            .filter_map(|&(path, digest, fingerprint)| {
                 let mtime = match known(path) {
                     Some(mtime) => mtime,
                     None => fs::symlink_metadata(dir.join(path))
                         .ok()
                         .and_then(|m| mtime(&m))?,
                 };
-                let fingerprint = pages.get(*path).map_or("-", String::as_str);
-                Some(format!(
-                    "{fingerprint} {} {mtime} {} {path}\n",
-                    digest.size, digest.sha256
-                ))
+                Some(LineOut {
+                    path,
+                    fingerprint,
+                    size: digest.size,
+                    mtime,
+                    sha256: &digest.sha256,
+                })
             })
             .collect();
-        let mut out = header(global);
-        for line in lines.into_iter().flatten() {
-            out.push_str(&line);
-        }
-        write_sealed(dir, FILES_FILE, out)
+        let mut head = Vec::new();
+        put_text(&mut head, &header(global));
+        put_text(
+            &mut head,
+            &archive.map_or(String::new(), |k| format!("{} {}", k.front, k.site)),
+        );
+        let chunks = encode_chunks(&lines)?;
+        let mut count = [0; 8];
+        let mut parts = vec![MAGIC, &head];
+        parts.extend(chunk_parts(&chunks, &mut count));
+        write_sealed_bytes(dir, FILES_FILE, &parts)
     }
 }

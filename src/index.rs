@@ -96,13 +96,17 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         if d.duplicate_of().is_some() {
             continue;
         }
-        if let Some(&other) = by_doc_number.get(&n.to_string()) {
-            let (l, c) = d.position_of("doc_number");
-            problems.push(Diagnostic::error(d.source.clone(), l, c, "duplicate-doc-number",
-                format!("文号 {n} is also the 文号 of {}", docs[other].source))
-                .with_hint(format!("if this is a reprint of the same document, add `extra: {{duplicate_of: \"{n}\"}}` to one of them; otherwise correct the 文号")));
-        } else {
-            by_doc_number.insert(n.to_string(), i);
+        match by_doc_number.entry(n.to_string()) {
+            std::collections::btree_map::Entry::Occupied(other) => {
+                let other = *other.get();
+                let (l, c) = d.position_of("doc_number");
+                problems.push(Diagnostic::error(d.source.clone(), l, c, "duplicate-doc-number",
+                    format!("文号 {n} is also the 文号 of {}", docs[other].source))
+                    .with_hint(format!("if this is a reprint of the same document, add `extra: {{duplicate_of: \"{n}\"}}` to one of them; otherwise correct the 文号")));
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
     }
     // 登记号 are unique in the same way.
@@ -192,10 +196,12 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     }
 
     // Document paths.
-    let doc_paths: Vec<String> = docs
-        .iter()
-        .map(|d| doc_path(d, archive, &series_slugs))
-        .collect();
+    let doc_paths: Vec<String> = {
+        use rayon::prelude::*;
+        docs.par_iter()
+            .map(|d| doc_path(d, archive, &series_slugs))
+            .collect()
+    };
     for d in docs {
         if d.doc_number.is_none() || d.duplicate_of().is_some() {
             let stem_slug = stem_slug(&d.stem);
@@ -341,8 +347,39 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         .collect();
 
     // Every page and file path; two things at one path are an error.
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |path: String, owner: &str, problems: &mut Vec<Diagnostic>| -> bool {
+    /// What claims a path: a file of the site, or the open data of one.
+    #[derive(Clone, Copy)]
+    enum Owner<'s> {
+        File(&'s str),
+        DataOf(&'s str),
+    }
+    impl std::fmt::Display for Owner<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Owner::File(file) => f.write_str(file),
+                Owner::DataOf(file) => write!(f, "the open data of {file}"),
+            }
+        }
+    }
+    // The files of the issue folders, as messages name them.
+    let mut asset_names = Vec::new();
+    for issue in &archive.issues {
+        let folder = issue
+            .source
+            .trim_end_matches(crate::content::ISSUE_FILE)
+            .trim_end_matches('/');
+        for asset in &issue.assets {
+            asset_names.push(format!("{folder}/{asset}"));
+        }
+    }
+    let mut owners: std::collections::HashMap<String, Owner<'_>> =
+        std::collections::HashMap::with_capacity(2 * docs.len() + 2 * archive.issues.len());
+    fn claim<'s>(
+        owners: &mut std::collections::HashMap<String, Owner<'s>>,
+        path: String,
+        owner: Owner<'s>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> bool {
         if let Some(other) = owners.get(&path) {
             problems.push(
                 Diagnostic::error(
@@ -356,42 +393,53 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             );
             false
         } else {
-            owners.insert(path, owner.to_string());
+            owners.insert(path, owner);
             true
         }
-    };
+    }
     for (i, d) in docs.iter().enumerate() {
         let duplicated = d.duplicate_of().is_none()
             && d.doc_number
                 .as_ref()
                 .is_some_and(|n| by_doc_number.get(&n.to_string()) != Some(&i));
-        if !duplicated && claim(doc_paths[i].clone(), &d.source, &mut problems) {
+        if !duplicated
+            && claim(
+                &mut owners,
+                doc_paths[i].clone(),
+                Owner::File(&d.source),
+                &mut problems,
+            )
+        {
             claim(
+                &mut owners,
                 format!("{}{DATA_FILE}", doc_paths[i]),
-                &format!("the open data of {}", d.source),
+                Owner::DataOf(&d.source),
                 &mut problems,
             );
         }
     }
+    let mut asset_names = asset_names.iter();
     for issue in &archive.issues {
         let base = issue_path(issue.year, issue.number);
-        if claim(base.clone(), &issue.source, &mut problems) {
+        if claim(
+            &mut owners,
+            base.clone(),
+            Owner::File(&issue.source),
+            &mut problems,
+        ) {
             claim(
+                &mut owners,
                 format!("{base}{DATA_FILE}"),
-                &format!("the open data of {}", issue.source),
+                Owner::DataOf(&issue.source),
                 &mut problems,
             );
         }
         for asset in &issue.assets {
+            let name = asset_names.next().expect("one name per asset");
             claim(
+                &mut owners,
                 format!("{base}{asset}"),
-                &format!(
-                    "{}/{asset}",
-                    issue
-                        .source
-                        .trim_end_matches(crate::content::ISSUE_FILE)
-                        .trim_end_matches('/')
-                ),
+                Owner::File(name),
                 &mut problems,
             );
         }
@@ -399,15 +447,10 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     if !problems.is_empty() {
         return Err(problems);
     }
-    let data_files: BTreeSet<String> = doc_paths
-        .iter()
-        .cloned()
-        .chain(archive.issues.iter().map(|i| issue_path(i.year, i.number)))
-        .map(|p| format!("{p}{DATA_FILE}"))
-        .collect();
     let mut paths: BTreeSet<String> = owners
-        .into_keys()
-        .filter(|p| !data_files.contains(p))
+        .into_iter()
+        .filter(|(_, owner)| matches!(owner, Owner::File(_)))
+        .map(|(path, _)| path)
         .collect();
     paths.insert(String::new());
     for p in [

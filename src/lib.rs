@@ -122,7 +122,7 @@ impl Site {
 
 /// Reads and validates the site at `root`. Every problem found is reported at once.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
-    load_with(root, base_url, None).map(|(site, _)| site)
+    load_with(root, base_url, None, || ()).map(|(site, _, ())| site)
 }
 
 /// Where the load cache of an output folder lives.
@@ -145,12 +145,14 @@ fn load_cache_key(root: &Path, base_url: Option<&str>) -> String {
 }
 
 /// [`load`], taking unchanged files' records from the load cache of the output folder
-/// `cached` (if given and usable); returns what the next build can take from it.
-fn load_with(
+/// `cached` (if given and usable); returns what the next build can take from it, and what
+/// `alongside` returns: it runs while the indexes are built (which is done on one core).
+fn load_with<R: Send>(
     root: &Path,
     base_url: Option<&str>,
     cached: Option<&Path>,
-) -> Result<(Site, content::LoadCache)> {
+    alongside: impl FnOnce() -> R + Send,
+) -> Result<(Site, content::LoadCache, R)> {
     if !root.is_dir() {
         return Err(Error::Fatal(format!(
             "the site root {} is not a folder",
@@ -159,16 +161,17 @@ fn load_with(
     }
     let t0 = std::time::Instant::now();
     let config = Config::load(root, base_url).map_err(invalid)?;
-    let old = cached.and_then(|output| {
-        content::LoadCache::read(&load_cache_file(output), &load_cache_key(root, base_url))
-    });
-    trace("config + cache read", t0);
+    // The load cache is read while the content folder is walked.
+    let (archive, records) = content::load_reading_cache(root, &config, || {
+        cached.and_then(|output| {
+            content::LoadCache::read(&load_cache_file(output), &load_cache_key(root, base_url))
+        })
+    })
+    .map_err(invalid)?;
+    trace("config, content", t0);
     let t0 = std::time::Instant::now();
-    let (archive, records) = content::load_cached(root, &config, old.as_ref()).map_err(invalid)?;
-    drop(old);
-    trace("content", t0);
-    let t0 = std::time::Instant::now();
-    let index = index::build(&config, &archive).map_err(invalid)?;
+    let (index, other) = rayon::join(|| index::build(&config, &archive), alongside);
+    let index = index.map_err(invalid)?;
     trace("index", t0);
     Ok((
         Site {
@@ -178,6 +181,7 @@ fn load_with(
             index,
         },
         records,
+        other,
     ))
 }
 
@@ -231,7 +235,21 @@ pub fn verify(dir: &Path) -> Result<publish::manifest::Report> {
 /// Prints how long a step took when `GAZETTE_TRACE` is set (for profiling).
 pub(crate) fn trace(step: &str, since: std::time::Instant) {
     if std::env::var_os("GAZETTE_TRACE").is_some() {
-        eprintln!("trace: {step} {:.3} s", since.elapsed().as_secs_f64());
+        // Resident and peak memory so far, where the system says (Linux).
+        let memory = std::fs::read_to_string("/proc/self/status")
+            .map(|status| {
+                status
+                    .lines()
+                    .filter(|l| l.starts_with("VmRSS:") || l.starts_with("VmHWM:"))
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "trace: {step} {:.3} s ({memory})",
+            since.elapsed().as_secs_f64()
+        );
     }
 }
 
@@ -263,6 +281,8 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             data: false,
             source_date: None,
         },
+        "",
+        None,
         None,
     );
     let mut problems = renderer.render_all(&output::Discard, None, None).problems;
@@ -283,15 +303,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    // The caches of the last build are read while the content loads.
-    let (loaded, (page_cache, memos)) = rayon::join(
-        || {
-            load_with(
-                &options.root,
-                options.base_url.as_deref(),
-                (!options.no_cache).then_some(output_dir.as_path()),
-            )
-        },
+    // The other caches of the last build are read while the indexes are built.
+    let (site, records, (page_cache, memos)) = load_with(
+        &options.root,
+        options.base_url.as_deref(),
+        (!options.no_cache).then_some(output_dir.as_path()),
         || {
             if options.no_cache {
                 (None, None)
@@ -302,8 +318,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
                 )
             }
         },
-    );
-    let (site, records) = loaded?;
+    )?;
     let t0 = std::time::Instant::now();
     let templates = render::templates::load(&site.root, &site.config.theme)?;
     trace("templates", t0);
@@ -322,6 +337,13 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
     let t0 = std::time::Instant::now();
+    let global = cache_key(&site, &templates, options, reference);
+    let page_cache = page_cache.map(|mut cache| {
+        cache.trust(&global);
+        Arc::new(cache)
+    });
+    trace("cache key", t0);
+    let t0 = std::time::Instant::now();
     let mut renderer = render::Renderer::new(
         site.inputs(&templates),
         render::Settings {
@@ -330,17 +352,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             data: !options.no_data,
             source_date,
         },
-        memos.as_ref(),
+        &global,
+        memos,
+        page_cache.as_deref().and_then(cache::PageCache::archive),
     );
-    drop(memos);
     trace("renderer", t0);
-    let t0 = std::time::Instant::now();
-    let global = cache_key(&site, &templates, options, reference);
-    let page_cache = page_cache.map(|mut cache| {
-        cache.trust(&global);
-        Arc::new(cache)
-    });
-    trace("cache key", t0);
     let mut output = output;
     if let Some(records) = &page_cache {
         output.use_records(Arc::clone(records));
@@ -386,6 +402,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             cache::PageCache::write(
                 &dir,
                 &global,
+                Some(renderer.archive_keys()),
                 &rendered.fingerprints,
                 &rendered.files,
                 &|p: &str| confirmed.get(p).copied(),
@@ -395,7 +412,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             rayon::join(
                 || {
                     let memos = renderer.memos();
-                    render::memo::Memos::write(&dir, memos.iter().map(|(s, m)| (*s, m)))
+                    render::memo::Memos::write(
+                        &dir,
+                        &renderer.memos_made_for(),
+                        memos.iter().map(|(s, m)| (*s, m)),
+                    )
                 },
                 || {
                     records.write(
@@ -407,6 +428,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         },
     );
     trace("caches written", t0);
+
     if let Some(p) = progress {
         p.finish(Phase::Publish, started.elapsed());
     }

@@ -539,17 +539,21 @@ impl Output {
         }
         if let Some(records) = &self.records {
             // The last build's own list says what it published: what this one does not
-            // make goes, and with it folders left empty.
-            let mut stale: Vec<&str> = records
-                .paths()
+            // make goes, and with it folders left empty. Both lists in path order, walked
+            // side by side.
+            let mut last: Vec<&str> = records.paths().collect();
+            last.sort_unstable();
+            let mut made = keep.keys().map(String::as_str).peekable();
+            let stale: Vec<&str> = last
+                .into_iter()
                 .filter(|rel| {
-                    *rel != MARKER_FILE
+                    while made.next_if(|m| m < rel).is_some() {}
+                    made.peek() != Some(rel)
+                        && *rel != MARKER_FILE
                         && !is_cache(rel)
                         && is_contained(rel)
-                        && !keep.contains_key(*rel)
                 })
                 .collect();
-            stale.sort_unstable();
             for rel in stale {
                 let path = self.dir.join(rel);
                 match fs::symlink_metadata(&path) {

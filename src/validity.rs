@@ -189,6 +189,7 @@ mod tests {
             body: Default::default(),
             body_line: 1,
             positions: Default::default(),
+            front: [0; 32],
             stamp: Default::default(),
             reused: false,
         }

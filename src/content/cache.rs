@@ -41,7 +41,7 @@
 //!
 //! `gazette-load-cache` and the format version; the length and text of a header naming the
 //! gazette version, the executable and the key; the start time of the load and the number
-//! of chunks; the records in chunks of [`CHUNK`], each its length and the chunk encoded
+//! of chunks; the records in chunks of [`crate::cache::CHUNK`], each its length and the chunk encoded
 //! with bincode (chunks are encoded and decoded in parallel); last, the SHA-256 of
 //! everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
@@ -52,7 +52,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -63,10 +62,8 @@ use super::{Attachment, Document, Issue};
 pub const RACY_WINDOW_NS: i128 = 50_000_000;
 
 /// The first bytes of a cache file; the digit is the format version.
-const MAGIC: &[u8] = b"gazette-load-cache 1\n";
+const MAGIC: &[u8] = b"gazette-load-cache 2\n";
 const DIGEST_LEN: usize = 32;
-/// Records encoded together; chunks are encoded and decoded in parallel.
-pub const CHUNK: usize = 2048;
 
 /// What identifies a file's content without reading it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -240,25 +237,16 @@ impl LoadCache {
     /// Writes the cache to `file` for `key`, atomically: a reader finds the old cache or
     /// the new one, never a part. Creates the folder.
     pub fn write(&self, file: &Path, key: &str) -> std::io::Result<()> {
-        let bytes = self.encode(&header(env!("CARGO_PKG_VERSION"), key))?;
-        let dir = match file.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        fs::create_dir_all(dir)?;
-        let name = file
-            .file_name()
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-        let mut tmp_name = name.to_os_string();
-        tmp_name.push(format!(".tmp{}", std::process::id()));
-        let tmp = dir.join(tmp_name);
-        let result = fs::write(&tmp, &bytes).and_then(|()| fs::rename(&tmp, file));
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        let header = header(env!("CARGO_PKG_VERSION"), key);
+        let started = self.started_ns.to_le_bytes();
+        let chunks = crate::cache::encode_chunks(&self.records)?;
+        let mut count = [0; 8];
+        let mut parts = vec![&header[..], &started];
+        parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
+        crate::cache::write_sealed_file(file, &parts)
     }
 
+    #[cfg(test)]
     fn encode(&self, header: &[u8]) -> std::io::Result<Vec<u8>> {
         let mut bytes = header.to_vec();
         bytes.extend_from_slice(&self.payload()?);
@@ -277,55 +265,23 @@ impl LoadCache {
         cache.filter(|_| sound)
     }
 
-    /// The start time, the number of chunks, then the records in chunks (each its length
-    /// and the chunk encoded with bincode), encoded and decoded in parallel.
+    /// The start time, then the records in chunks (see [`crate::cache::encode_chunks`]).
+    #[cfg(test)]
     fn payload(&self) -> std::io::Result<Vec<u8>> {
-        use rayon::prelude::*;
-        let chunks = self
-            .records
-            .par_chunks(CHUNK)
-            .map(|chunk| bincode::DefaultOptions::new().serialize(chunk))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(std::io::Error::other)?;
-        let mut out = Vec::with_capacity(24 + chunks.iter().map(|c| 8 + c.len()).sum::<usize>());
-        out.extend_from_slice(&self.started_ns.to_le_bytes());
-        out.extend_from_slice(&(chunks.len() as u64).to_le_bytes());
-        for chunk in chunks {
-            out.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
-            out.extend_from_slice(&chunk);
+        let chunks = crate::cache::encode_chunks(&self.records)?;
+        let mut count = [0; 8];
+        let mut out = self.started_ns.to_le_bytes().to_vec();
+        for part in crate::cache::chunk_parts(&chunks, &mut count) {
+            out.extend_from_slice(part);
         }
         Ok(out)
     }
 
     fn from_payload(payload: &[u8]) -> Option<LoadCache> {
-        use rayon::prelude::*;
         let (started, rest) = payload.split_first_chunk::<16>()?;
-        let (count, mut rest) = rest.split_first_chunk::<8>()?;
-        let count = u64::from_le_bytes(*count);
-        let mut chunks = Vec::new();
-        while !rest.is_empty() {
-            let (len, after) = rest.split_first_chunk::<8>()?;
-            let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-            let (chunk, after) = after.split_at_checked(len)?;
-            chunks.push(chunk);
-            rest = after;
-        }
-        if chunks.len() as u64 != count {
-            return None;
-        }
-        let decoded = chunks
-            .par_iter()
-            .map(|chunk| {
-                bincode::DefaultOptions::new()
-                    .with_limit(chunk.len() as u64)
-                    .reject_trailing_bytes()
-                    .deserialize::<Vec<Record>>(chunk)
-                    .ok()
-            })
-            .collect::<Option<Vec<_>>>()?;
         Some(LoadCache {
             started_ns: i128::from_le_bytes(*started),
-            records: decoded.into_iter().flatten().collect(),
+            records: crate::cache::decode_chunks(rest)?,
         })
     }
 }
@@ -399,6 +355,7 @@ pub(super) mod attachments {
 
 #[cfg(test)]
 mod tests {
+    use bincode::Options as _;
     use std::fs::{File, FileTimes};
     use std::path::PathBuf;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -93,7 +93,7 @@ pub struct Body {
     modified: Option<std::time::SystemTime>,
     /// A body held in memory instead of a file.
     inline: String,
-    /// Whether the text holds none of `号`, `]` and `<`: then it can neither cite a 文号 nor
+    /// Whether the text holds none of `号`, `]`, `<` and `&`: then it can neither cite a 文号 nor
     /// link anywhere, and what it refers to is known without reading it again.
     plain: bool,
 }
@@ -110,7 +110,7 @@ impl Body {
     }
 
     /// Whether the body can neither cite a 文号 nor link anywhere (it holds none of `号`,
-    /// `]` and `<`).
+    /// `]`, `<` and `&`).
     pub fn is_plain(&self) -> bool {
         self.plain
     }
@@ -130,17 +130,15 @@ impl Body {
             )
             .with_hint("build again")
         };
-        let modified = std::fs::metadata(&self.path)
-            .and_then(|m| m.modified())
-            .ok();
-        let text = read_text(&self.path, rel, MAX_MARKDOWN_BYTES)?;
+        let (mut text, modified) = read_text_at(&self.path, rel, MAX_MARKDOWN_BYTES)?;
         if modified != self.modified
             || text.len() != self.text_len
             || !text.is_char_boundary(self.start)
         {
             return Err(changed());
         }
-        Ok(text[self.start..].to_string())
+        text.drain(..self.start);
+        Ok(text)
     }
 }
 
@@ -206,6 +204,9 @@ pub struct Document {
     pub positions: BTreeMap<String, (usize, usize)>,
     /// The identity of the file when it was read.
     pub stamp: Stamp,
+    /// SHA-256 of the file's path and front matter: what the record holds but the body
+    /// (the site's settings, from which the record is also made, are keyed apart).
+    pub front: [u8; 32],
     /// Whether the document was taken from the [`LoadCache`] instead of being parsed.
     #[serde(skip)]
     pub reused: bool,
@@ -520,6 +521,29 @@ pub fn load_cached(
     let started = std::time::SystemTime::now();
     let mut problems = Vec::new();
     let found = discover(root, &mut problems);
+    load_found(config, cache, found, problems, started)
+}
+
+/// [`load_cached`], with the cache read by `read` while the content folder is walked.
+pub fn load_reading_cache(
+    root: &Path,
+    config: &Config,
+    read: impl FnOnce() -> Option<LoadCache> + Send,
+) -> Result<(Archive, LoadCache), Vec<Diagnostic>> {
+    let started = std::time::SystemTime::now();
+    let mut problems = Vec::new();
+    let (found, cache) = rayon::join(|| discover(root, &mut problems), read);
+    load_found(config, cache.as_ref(), found, problems, started)
+}
+
+/// What [`load_cached`] does once the files are found.
+fn load_found(
+    config: &Config,
+    cache: Option<&LoadCache>,
+    found: Vec<Found>,
+    mut problems: Vec<Diagnostic>,
+    started: std::time::SystemTime,
+) -> Result<(Archive, LoadCache), Vec<Diagnostic>> {
     let hits = match cache {
         Some(cache) => cache.trusted(found.iter().map(|f| (f.rel.as_str(), f.stamp.as_ref()))),
         None => vec![None; found.len()],
@@ -794,11 +818,23 @@ enum Parsed {
 
 /// Reads a file as text: size limit, UTF-8, BOM and CRLF handled.
 pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
+    read_text_at(path, rel, limit).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the modification time of the file read (taken from the open file,
+/// so that it belongs to the text returned).
+fn read_text_at(
+    path: &Path,
+    rel: &str,
+    limit: u64,
+) -> Result<(String, Option<std::time::SystemTime>), Diagnostic> {
+    use std::io::Read;
     let unreadable = |e: std::io::Error| {
         Diagnostic::error(rel, 1, 1, "unreadable-file", format!("cannot read: {e}"))
             .with_hint("check that the file exists and is readable")
     };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
     if meta.len() > limit {
         return Err(Diagnostic::error(
             rel,
@@ -809,28 +845,38 @@ pub fn read_text(path: &Path, rel: &str, limit: u64) -> Result<String, Diagnosti
         )
         .with_hint("split the document, or move large data into a separate asset"));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-            let (line, column) = line_col(prefix, valid);
-            return Err(Diagnostic::error(rel, line, column, "not-utf8",
-                format!("the file is not valid UTF-8 (byte 0x{:02X} at offset {valid})", bytes[valid]))
-                .with_hint("save the file as UTF-8; GBK/GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`"));
-        }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // A file that grew since it was measured is read to its end, but never past the limit.
+    (&mut file)
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            "file-too-large",
+            format!("file is over {limit} bytes, the limit"),
+        )
+        .with_hint("split the document, or move large data into a separate asset"));
+    }
+    let Ok(text) = simdutf8::basic::from_utf8(&bytes) else {
+        // The slower validator says where.
+        let valid = std::str::from_utf8(&bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let (line, column) = line_col(prefix, valid);
+        return Err(Diagnostic::error(rel, line, column, "not-utf8",
+            format!("the file is not valid UTF-8 (byte 0x{:02X} at offset {valid})", bytes[valid]))
+            .with_hint("save the file as UTF-8; GBK/GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`"));
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text
-    })
+    let mut text = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok((text, meta.modified().ok()))
 }
 
 fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
@@ -1211,15 +1257,23 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             body_line: split.body_line,
             positions: keys,
             stamp,
+            front: {
+                use sha2::Digest;
+                let mut h = sha2::Sha256::new();
+                h.update(rel.as_bytes());
+                h.update([0]);
+                h.update(&text.as_bytes()[..text.len() - split.body.len()]);
+                h.finalize().into()
+            },
             reused: false,
         }),
     ))
 }
 
 /// Whether Markdown `text` holds none of `号` (every 文号 ends in it), `]` (links, images,
-/// reference links) and `<` (autolinks).
+/// reference links), `<` (autolinks) and `&` (a character reference may spell any of them).
 fn is_plain(text: &str) -> bool {
-    !text.contains(['号', ']', '<'])
+    !text.contains(['号', ']', '<', '&'])
 }
 
 /// `^[A-Z]{4}\d{2}-\d{4}-\d{4}$`.

@@ -75,22 +75,39 @@ pub fn render(
         .iter()
         .filter(|(path, _)| *path != MANIFEST_FILE && *path != MARKER_FILE)
         .collect();
-    let lines: Vec<String> = listed
-        .par_iter()
-        .map(|(path, digest)| {
-            let entry = Entry {
-                path: (*path).clone(),
-                size: digest.size,
-                sha256: digest.sha256.clone(),
-            };
-            serde_json::to_string(&entry).expect("serialisable")
+    /// An [`Entry`] that borrows its text.
+    #[derive(Serialize)]
+    struct Listed<'a> {
+        path: &'a str,
+        size: u64,
+        sha256: &'a str,
+    }
+    // Lines are written in chunks side by side, each chunk into one buffer.
+    let chunks: Vec<String> = listed
+        .par_chunks(4096)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut buf = Vec::with_capacity(chunk.len() * 128);
+            for (k, (path, digest)) in chunk.iter().enumerate() {
+                buf.extend_from_slice(if c == 0 && k == 0 {
+                    b"\n    "
+                } else {
+                    b",\n    "
+                });
+                let entry = Listed {
+                    path,
+                    size: digest.size,
+                    sha256: &digest.sha256,
+                };
+                serde_json::to_writer(&mut buf, &entry).expect("serialisable");
+            }
+            String::from_utf8(buf).expect("JSON is UTF-8")
         })
         .collect();
-    for (k, line) in lines.iter().enumerate() {
-        out.push_str(if k == 0 { "\n    " } else { ",\n    " });
-        out.push_str(line);
+    for chunk in &chunks {
+        out.push_str(chunk);
     }
-    out.push_str(if lines.is_empty() {
+    out.push_str(if listed.is_empty() {
         "]\n}\n"
     } else {
         "\n  ]\n}\n"

@@ -10,10 +10,16 @@
 //! render to the same HTML: its page can be fingerprinted and its citations known without
 //! reading the file. Any other case reads and renders the body as a first build does.
 //!
-//! Memos live in `<output>/.gazette-cache/bodies`, one JSON line per document, after a
-//! header naming the format, the version of gazette and the executable (the renderer's own
-//! code is part of what a body's HTML depends on), and before a SHA-256 trailer. Bodies with
-//! warnings get no memo, so their warnings are reported by every build.
+//! The answers depend only on the settings and on the archive's front matter and files, not
+//! on any body: when the build that wrote the memos had the same settings key and the same
+//! archive front key ([`crate::cache::ArchiveKeys::front`]) as this one, every answer is
+//! known to be the same without asking.
+//!
+//! Memos live in `<output>/.gazette-cache/bodies`: a line naming the format, the version of
+//! gazette and the executable (the renderer's own code is part of what a body's HTML
+//! depends on); the keys of the build that wrote them; the memos by document file, encoded
+//! with bincode in chunks; last, the SHA-256 of everything before. Bodies with warnings get no memo, so their warnings
+//! are reported by every build.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,7 +27,6 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::cache::{CACHE_DIR, hex};
@@ -30,7 +35,7 @@ use crate::content::markdown::{Citation, Cite, LinkResolver};
 
 /// The memo file, inside the cache folder.
 pub const BODIES_FILE: &str = "bodies";
-const FORMAT: &str = "gazette-body-memos 1";
+const FORMAT: &str = "gazette-body-memos 2";
 
 /// One question a body's rendering put to the site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,7 +57,7 @@ pub struct Memo {
     /// answers.
     pub key: String,
     /// Each question with its answer, in the order asked.
-    pub lookups: Vec<(Query, Value)>,
+    pub lookups: Vec<(Query, Answer)>,
     /// The 文号 the body cites: prefix, year, sequence number, whether the archive holds it.
     pub cited: Vec<(String, Option<u16>, u32, bool)>,
     /// SHA-256 of the body's HTML.
@@ -101,20 +106,31 @@ pub fn html_digest(html: &str) -> String {
     hex(&Sha256::digest(html.as_bytes()))
 }
 
-fn option(answer: Option<String>) -> Value {
-    answer.map_or(Value::Null, Value::String)
+/// The answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// No such page, file or document (a cited 文号 outside the archive).
+    None,
+    /// The document being rendered (its own 文号).
+    Own,
+    /// The href of the page or file.
+    Href(String),
 }
 
-fn cite(answer: Cite) -> Value {
+fn option(answer: Option<String>) -> Answer {
+    answer.map_or(Answer::None, Answer::Href)
+}
+
+fn cite(answer: Cite) -> Answer {
     match answer {
-        Cite::Link(href) => Value::String(href),
-        Cite::Own => Value::Bool(true),
-        Cite::External => Value::Null,
+        Cite::Link(href) => Answer::Href(href),
+        Cite::Own => Answer::Own,
+        Cite::External => Answer::None,
     }
 }
 
 /// Asks `links` the question `q`.
-fn answer(q: &Query, links: &dyn LinkResolver) -> Value {
+fn answer(q: &Query, links: &dyn LinkResolver) -> Answer {
     match q {
         Query::SitePath(p) => option(links.site_path(p)),
         Query::IssueRelative(p) => option(links.issue_relative(p)),
@@ -130,7 +146,7 @@ fn answer(q: &Query, links: &dyn LinkResolver) -> Value {
 /// A resolver that answers as `inner` does and writes down every question and answer.
 pub struct Recorder<'a> {
     inner: &'a dyn LinkResolver,
-    log: RefCell<Vec<(Query, Value)>>,
+    log: RefCell<Vec<(Query, Answer)>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -143,11 +159,11 @@ impl<'a> Recorder<'a> {
     }
 
     /// The questions asked, with their answers.
-    pub fn into_lookups(self) -> Vec<(Query, Value)> {
+    pub fn into_lookups(self) -> Vec<(Query, Answer)> {
         self.log.into_inner()
     }
 
-    fn note(&self, q: Query, a: Value) {
+    fn note(&self, q: Query, a: Answer) {
         self.log.borrow_mut().push((q, a));
     }
 }
@@ -185,12 +201,8 @@ impl LinkResolver for Recorder<'_> {
 #[derive(Debug, Default)]
 pub struct Memos {
     entries: HashMap<String, Memo>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Line<'m> {
-    source: std::borrow::Cow<'m, str>,
-    memo: std::borrow::Cow<'m, Memo>,
+    /// The settings key and archive front key of the build that wrote them.
+    made_for: String,
 }
 
 fn header() -> String {
@@ -201,49 +213,57 @@ fn header() -> String {
     )
 }
 
+/// What memos are made for: a build's settings key and archive front key.
+pub fn made_for(global: &str, front: &str) -> String {
+    format!("{global} {front}")
+}
+
 impl Memos {
     /// The memo of the document file `source`.
     pub fn get(&self, source: &str) -> Option<&Memo> {
         self.entries.get(source)
     }
 
+    /// Takes the memo of the document file `source` out.
+    pub fn take(&mut self, source: &str) -> Option<Memo> {
+        self.entries.remove(source)
+    }
+
     /// Reads the memos kept in the output folder `dir`; `None` when there are none, they
     /// are damaged, or another gazette wrote them.
     pub fn read(dir: &Path) -> Option<Memos> {
-        use rayon::prelude::*;
-        let body = crate::cache::read_sealed(dir, BODIES_FILE)?;
-        let (first, rest) = body.split_at(body.find('\n')? + 1);
-        if first != header() {
-            return None;
-        }
-        let lines: Vec<&str> = rest.lines().collect();
-        let parsed: Option<Vec<(String, Memo)>> = lines
-            .par_iter()
-            .map(|line| {
-                let line: Line<'_> = serde_json::from_str(line).ok()?;
-                Some((line.source.into_owned(), line.memo.into_owned()))
-            })
-            .collect();
+        let payload = crate::cache::read_sealed_bytes(dir, BODIES_FILE, header().as_bytes())?;
+        let (len, rest) = payload.split_first_chunk::<8>()?;
+        let (made_for, rest) =
+            rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+        let entries: Vec<(String, Memo)> = crate::cache::decode_chunks(rest)?;
         Some(Memos {
-            entries: parsed?.into_iter().collect(),
+            entries: entries.into_iter().collect(),
+            made_for: String::from_utf8(made_for.to_vec()).ok()?,
         })
     }
 
-    /// Writes `memos` (document file, memo) to the output folder `dir`, replacing the old.
+    /// Whether the build that wrote these memos had the settings and archive front matter
+    /// `made_for` (from [`made_for`]) describes: then every recorded answer still holds.
+    pub fn made_for(&self, made_for: &str) -> bool {
+        self.made_for == made_for
+    }
+
+    /// Writes `memos` (document file, memo) of a build `made_for` (see [`made_for`]) to the
+    /// output folder `dir`, replacing the old.
     pub fn write<'m>(
         dir: &Path,
+        made_for: &str,
         memos: impl Iterator<Item = (&'m str, &'m Memo)>,
     ) -> std::io::Result<()> {
-        let mut out = header();
-        for (source, memo) in memos {
-            let line = Line {
-                source: source.into(),
-                memo: std::borrow::Cow::Borrowed(memo),
-            };
-            out.push_str(&serde_json::to_string(&line).map_err(std::io::Error::other)?);
-            out.push('\n');
-        }
-        crate::cache::write_sealed(dir, BODIES_FILE, out)
+        let memos: Vec<(&str, &Memo)> = memos.collect();
+        let chunks = crate::cache::encode_chunks(&memos)?;
+        let header = header();
+        let made_for_len = (made_for.len() as u64).to_le_bytes();
+        let mut count = [0; 8];
+        let mut parts = vec![header.as_bytes(), &made_for_len, made_for.as_bytes()];
+        parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
+        crate::cache::write_sealed_bytes(dir, BODIES_FILE, &parts)
     }
 
     /// Removes the memos of `dir`.
@@ -295,12 +315,13 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         let memo = Memo {
             key: "1 2 3".into(),
-            lookups: vec![(Query::SitePath("a/".into()), Value::Null)],
+            lookups: vec![(Query::SitePath("a/".into()), Answer::None)],
             cited: vec![("温政发".into(), Some(2019), 16, true)],
             html: html_digest("x"),
         };
-        Memos::write(&dir, [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
         let back = Memos::read(&dir).unwrap();
+        assert!(back.made_for("g f") && !back.made_for("g f2"));
         assert_eq!(back.get("content/2019/12/a.md"), Some(&memo));
         assert_eq!(
             back.get("content/2019/12/a.md").unwrap().citations()[0]

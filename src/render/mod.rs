@@ -81,6 +81,14 @@ pub struct Renderer<'a> {
     /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
     /// with the output folder they were published in.
     cache: Option<(Option<&'a crate::cache::PageCache>, &'a std::path::Path)>,
+    /// The settings key of this build.
+    global: String,
+    /// The archive keys of this build.
+    keys: crate::cache::ArchiveKeys,
+    /// Whether the last build had the same settings and archive keys: then a document page
+    /// whose file and body are unchanged is the page that build published, and so are the
+    /// feeds, redirects, sitemaps and lookup.
+    same_archive: bool,
 }
 
 /// A document body rendered to HTML.
@@ -97,7 +105,7 @@ struct BodyState {
     /// The memo key: the file's identity and what else the body's HTML depends on.
     key: String,
     /// The questions its rendering asks of the site, with their answers.
-    lookups: Vec<(memo::Query, serde_json::Value)>,
+    lookups: Vec<(memo::Query, memo::Answer)>,
     /// Whether rendering it found no problem (only such bodies get a memo).
     clean: bool,
     /// The 文号 it cites, as a memo keeps them.
@@ -334,6 +342,75 @@ fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
     out
 }
 
+/// Takes `files` of the last build, made from `fingerprint`, as published.
+fn keep_files(
+    files: Vec<(String, crate::cache::Entry)>,
+    fingerprint: &str,
+    output: &dyn Sink,
+    rendered: &mut Rendered,
+) {
+    for (path, entry) in files {
+        output.keep(&path, entry.mtime);
+        rendered.unchanged += 1;
+        rendered
+            .fingerprints
+            .insert(path.clone(), fingerprint.to_string());
+        rendered.files.insert(path, entry.digest);
+    }
+}
+
+/// The file of the page at site path `path`: `index.html` of a folder.
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// The front key of an archive (see [`crate::cache::ArchiveKeys::front`]): every document's
+/// path and front matter, every issue's record, and the size of every file of an issue
+/// folder (issue pages show them).
+fn front_key(root: &std::path::Path, archive: &Archive) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"gazette archive front 1\0");
+    h.update((archive.documents.len() as u64).to_le_bytes());
+    for d in &archive.documents {
+        h.update(d.front);
+    }
+    for issue in &archive.issues {
+        let record = bincode::serialize(issue).unwrap_or_default();
+        h.update((record.len() as u64).to_le_bytes());
+        h.update(&record);
+        let dir = root.join(crate::content::CONTENT_DIR).join(issue.dir());
+        for asset in &issue.assets {
+            let size = std::fs::metadata(dir.join(asset)).map_or(u64::MAX, |m| m.len());
+            h.update(size.to_le_bytes());
+        }
+    }
+    crate::cache::hex(&h.finalize())
+}
+
+/// The site key of an archive (see [`crate::cache::ArchiveKeys::site`]): its front key and
+/// the 文号 each document's body cites.
+fn site_key(front: &str, cited: &[Vec<Citation>]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"gazette archive site 1\0");
+    h.update(front.as_bytes());
+    for list in cited {
+        h.update((list.len() as u64).to_le_bytes());
+        for c in list {
+            let number = c.number.to_string();
+            h.update((number.len() as u64).to_le_bytes());
+            h.update(number.as_bytes());
+            h.update([u8::from(c.internal)]);
+        }
+    }
+    crate::cache::hex(&h.finalize())
+}
+
 fn paged_path(base: &str, page: usize) -> String {
     if page == 0 {
         base.to_string()
@@ -344,7 +421,16 @@ fn paged_path(base: &str, page: usize) -> String {
 
 impl<'a> Renderer<'a> {
     /// Prepares the shared views. `memos` are the body memos of the last build, if any.
-    pub fn new(inputs: Inputs<'a>, settings: Settings, memos: Option<&memo::Memos>) -> Self {
+    /// Prepares rendering. `global` is the key of this build's settings, templates and
+    /// options; `memos` and `last` come from the last build into the same folder: its body
+    /// memos, and its archive keys if its file cache is trusted (same `global`).
+    pub fn new(
+        inputs: Inputs<'a>,
+        settings: Settings,
+        global: &str,
+        memos: Option<memo::Memos>,
+        last: Option<&crate::cache::ArchiveKeys>,
+    ) -> Self {
         let Inputs {
             root,
             config,
@@ -483,15 +569,46 @@ impl<'a> Renderer<'a> {
             settings,
             citations: citations::Graph::default(),
             cache: None,
+            global: global.to_string(),
+            keys: crate::cache::ArchiveKeys {
+                front: front_key(root, archive),
+                site: String::new(),
+            },
+            same_archive: false,
         };
         // Which 文号 each body cites is needed before any page (a page lists what cites it);
         // the bodies themselves are rendered again with their pages, so that no archive's
-        // worth of HTML is ever held in memory. A memo that still holds saves the reading.
-        let (cited, bodies): (Vec<Vec<Citation>>, Vec<BodyState>) =
-            renderer.scan_bodies(memos).into_iter().unzip();
+        // worth of HTML is ever held in memory. A memo that still holds saves the reading;
+        // memos written for the same settings and front matter hold without asking.
+        let answers_known = memos
+            .as_ref()
+            .is_some_and(|m| m.made_for(&renderer.memos_made_for()));
+        // Each document's memo, taken out (not copied).
+        let mut memos = memos;
+        let memos: Vec<Option<memo::Memo>> = archive
+            .documents
+            .iter()
+            .map(|d| memos.as_mut().and_then(|m| m.take(&d.source)))
+            .collect();
+        let (cited, bodies): (Vec<Vec<Citation>>, Vec<BodyState>) = renderer
+            .scan_bodies(memos, answers_known)
+            .into_iter()
+            .unzip();
         renderer.bodies = bodies;
+        renderer.keys.site = site_key(&renderer.keys.front, &cited);
+        renderer.same_archive = last == Some(&renderer.keys);
         renderer.citations = citations::Graph::build(index, cited.iter().map(Vec::as_slice));
         renderer
+    }
+
+    /// What this build's memos are made for (see [`memo::made_for`]).
+    pub fn memos_made_for(&self) -> String {
+        memo::made_for(&self.global, &self.keys.front)
+    }
+
+    /// The archive keys of this build.
+    pub fn archive_keys(&self) -> &crate::cache::ArchiveKeys {
+        &self.keys
     }
 
     /// The memo key of document `d`'s body: its file's identity as loaded, its page's
@@ -551,10 +668,15 @@ impl<'a> Renderer<'a> {
 
     /// What every document's body cites and asks of the site, in parallel (the HTML is
     /// written with the pages): from its memo when that still holds, else by reading it.
-    fn scan_bodies(&self, memos: Option<&memo::Memos>) -> Vec<(Vec<Citation>, BodyState)> {
-        (0..self.archive.documents.len())
+    fn scan_bodies(
+        &self,
+        memos: Vec<Option<memo::Memo>>,
+        answers_known: bool,
+    ) -> Vec<(Vec<Citation>, BodyState)> {
+        memos
             .into_par_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(d, memo)| {
                 let doc = &self.archive.documents[d];
                 let root = root_for(self.config, &self.index.doc_paths[d]);
                 let links = PageLinks {
@@ -564,19 +686,20 @@ impl<'a> Renderer<'a> {
                     doc: Some(d),
                 };
                 let key = self.body_key(d);
-                if let Some(memo) = memos.and_then(|m| m.get(&doc.source))
+                if let Some(memo) = memo
                     && doc.reused
                     && memo.key == key
-                    && memo.holds(&links)
+                    && (answers_known || memo.holds(&links))
                 {
+                    let citations = memo.citations();
                     let state = BodyState {
-                        key: key.clone(),
-                        lookups: memo.lookups.clone(),
+                        key,
+                        lookups: memo.lookups,
                         clean: true,
-                        cited: memo.cited.clone(),
-                        html: std::sync::OnceLock::from(memo.html.clone()),
+                        cited: memo.cited,
+                        html: std::sync::OnceLock::from(memo.html),
                     };
-                    return (memo.citations(), state);
+                    return (citations, state);
                 }
                 let mut state = BodyState {
                     key,
@@ -871,49 +994,20 @@ impl<'a> Renderer<'a> {
             }
         }
         let facts = &self.facts;
-        // The publishing files are independent of each other: made side by side.
-        let ((lookup, citations), ((feeds, redirects), sitemaps)) = rayon::join(
-            || {
-                rayon::join(
-                    || search::lookup_json(self.archive, self.index, |p| self.link(p)),
-                    || {
-                        self.settings.data.then(|| {
-                            let doc_numbers: Vec<Option<String>> = self
-                                .archive
-                                .documents
-                                .iter()
-                                .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
-                                .collect();
-                            self.citations.json(self.index, &doc_numbers)
-                        })
-                    },
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || publish::feeds::files(facts),
-                            || publish::redirects::files(facts),
-                        )
-                    },
-                    || {
-                        let urls: Vec<publish::sitemap::Url> =
-                            pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
-                        publish::sitemap::files(facts, &urls, publish::sitemap::MAX_URLS)
-                    },
-                )
-            },
-        );
+        // The publishing files show the archive but no body: when the archive keys are those
+        // of the last build, its files are kept as they are.
+        let group = &self.keys.site;
+        let mut files = Vec::new();
+        if !(self.same_archive && self.reuse_group(group, output, &mut rendered)) {
+            files = self.publishing_files(&pages);
+            if self.cache.is_some() {
+                for (path, _) in &files {
+                    rendered.fingerprints.insert(path.clone(), group.clone());
+                }
+            }
+        }
         crate::trace("lookup, feeds, redirects, sitemaps", t0);
         let t0 = std::time::Instant::now();
-        let mut files = vec![(search::LOOKUP_FILE.to_string(), lookup.into_bytes())];
-        if let Some(citations) = citations {
-            files.push((DATA_CITATIONS.to_string(), citations.into_bytes()));
-        }
-        files.extend(feeds);
-        files.extend(redirects);
-        files.extend(sitemaps);
         if self.settings.data {
             files.extend(publish::data::files(facts));
             let twins = std::sync::Mutex::new(Vec::new());
@@ -951,6 +1045,129 @@ impl<'a> Renderer<'a> {
         rendered
     }
 
+    /// A page as the last build published it, kept (its file and mtime noted as confirmed),
+    /// when nothing it is made from can have changed: the settings and archive keys are those
+    /// of the last build, and the page reports no problem that would have to be reported
+    /// again. For a document's page, its file must be unchanged (its record came from the
+    /// load cache) and its body free of warnings; for an issue's page and the home page
+    /// (which shows the latest issue), the issue's note must be free of warnings.
+    fn unchanged_page(
+        &self,
+        page: Page,
+        output: &dyn Sink,
+    ) -> Option<(String, crate::cache::Entry)> {
+        if !self.same_archive {
+            return None;
+        }
+        let (Some(cache), dir) = self.cache? else {
+            return None;
+        };
+        let clean = match page {
+            Page::Document(d) => self.archive.documents[d].reused && self.bodies[d].clean,
+            Page::Issue(i) => self.note_is_clean(i),
+            Page::Home => self
+                .index
+                .years
+                .first()
+                .and_then(|(_, v)| v.first())
+                .is_none_or(|&i| self.note_is_clean(i)),
+            _ => true,
+        };
+        if !clean {
+            return None;
+        }
+        let file = page_file(&self.page_path(page));
+        let entry = cache.kept(dir, &file)?;
+        output.keep(&file, entry.mtime);
+        Some((file, entry.clone()))
+    }
+
+    /// Whether issue `i`'s note renders without problems.
+    fn note_is_clean(&self, i: usize) -> bool {
+        let issue = &self.archive.issues[i];
+        if issue.note.trim().is_empty() {
+            return true;
+        }
+        let root = root_for(self.config, &issue_path(issue.year, issue.number));
+        let links = PageLinks {
+            r: self,
+            root: &root,
+            issue: i,
+            doc: None,
+        };
+        let mut problems = Vec::new();
+        self.markdown(
+            &issue.note,
+            &issue.source,
+            issue.note_line,
+            &links,
+            &mut problems,
+            &mut Vec::new(),
+        );
+        problems.is_empty()
+    }
+
+    /// The files made from the archive without its bodies: the 文号 lookup, the citations
+    /// data, feeds, redirects and sitemaps.
+    fn publishing_files(&self, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
+        let facts = &self.facts;
+        // Independent of each other: made side by side.
+        let ((lookup, citations), ((feeds, redirects), sitemaps)) = rayon::join(
+            || {
+                rayon::join(
+                    || search::lookup_json(self.archive, self.index, |p| self.link(p)),
+                    || {
+                        self.settings.data.then(|| {
+                            let doc_numbers: Vec<Option<String>> = self
+                                .archive
+                                .documents
+                                .iter()
+                                .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
+                                .collect();
+                            self.citations.json(self.index, &doc_numbers)
+                        })
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || publish::feeds::files(facts),
+                            || publish::redirects::files(facts),
+                        )
+                    },
+                    || {
+                        let urls: Vec<publish::sitemap::Url> =
+                            pages.iter().filter_map(|&p| self.sitemap_url(p)).collect();
+                        publish::sitemap::files(facts, &urls, publish::sitemap::MAX_URLS)
+                    },
+                )
+            },
+        );
+        let mut files = vec![(search::LOOKUP_FILE.to_string(), lookup.into_bytes())];
+        if let Some(citations) = citations {
+            files.push((DATA_CITATIONS.to_string(), citations.into_bytes()));
+        }
+        files.extend(feeds);
+        files.extend(redirects);
+        files.extend(sitemaps);
+        files
+    }
+
+    /// Takes the files the last build made from `fingerprint` as it published them, if all
+    /// are still in place.
+    fn reuse_group(&self, fingerprint: &str, output: &dyn Sink, rendered: &mut Rendered) -> bool {
+        let Some((Some(cache), dir)) = self.cache else {
+            return false;
+        };
+        let Some(files) = cache.group(dir, fingerprint) else {
+            return false;
+        };
+        keep_files(files, fingerprint, output, rendered);
+        true
+    }
+
     /// The fingerprint of a year's search bundle: the URL and fingerprint of each page it
     /// indexes; `None` when a page has no fingerprint (no cache).
     fn year_fingerprint(&self, year: u16, kept: &[Kept], part: &Rendered) -> Option<String> {
@@ -982,14 +1199,7 @@ impl<'a> Renderer<'a> {
         let Some(files) = cache.bundle(dir, prefix, fingerprint) else {
             return false;
         };
-        for (path, entry) in files {
-            output.keep(&path, entry.mtime);
-            rendered.unchanged += 1;
-            rendered
-                .fingerprints
-                .insert(path.clone(), fingerprint.to_string());
-            rendered.files.insert(path, entry.digest);
-        }
+        keep_files(files, fingerprint, output, rendered);
         true
     }
 
@@ -1041,18 +1251,30 @@ impl<'a> Renderer<'a> {
         let results: Vec<PageOutcome> = pages
             .par_iter()
             .map(|page| {
+                if let Some((file, entry)) = self.unchanged_page(*page, output) {
+                    if let Some(p) = progress {
+                        p.advance(1);
+                    }
+                    let put = Put {
+                        written: Written::Unchanged,
+                        digest: entry.digest.clone(),
+                    };
+                    return (
+                        file,
+                        Some(put),
+                        Vec::new(),
+                        None,
+                        entry.fingerprint.clone(),
+                        true,
+                    );
+                }
                 let page_started = std::time::Instant::now();
                 let _slow = SlowPage(page_started, *page);
                 let mut prepared = self.prepare_page(*page);
                 if let Some(p) = progress {
                     p.advance(1);
                 }
-                let path = &prepared.path;
-                let file = if path.is_empty() || path.ends_with('/') {
-                    format!("{path}index.html")
-                } else {
-                    path.clone()
-                };
+                let file = page_file(&prepared.path);
                 // A document's fingerprint takes its body's digest: from its memo, or from
                 // rendering it now (then the HTML is kept for the page).
                 let mut body_html = None;

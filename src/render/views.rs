@@ -19,20 +19,26 @@ thread_local! {
 
 /// Runs `f` with [`Shared`] views serialising as their digests, for a page's fingerprint.
 pub fn digesting<R>(f: impl FnOnce() -> R) -> R {
+    in_mode(true, f)
+}
+
+/// Runs `f` with the digest mode set to `on`, then restores it.
+fn in_mode<R>(on: bool, f: impl FnOnce() -> R) -> R {
     struct Reset(bool);
     impl Drop for Reset {
         fn drop(&mut self) {
             DIGESTING.with(|d| d.set(self.0));
         }
     }
-    let _reset = Reset(DIGESTING.with(|d| d.replace(true)));
+    let _reset = Reset(DIGESTING.with(|d| d.replace(on)));
     f()
 }
 
 /// A view built once and shown by many pages (a document's or an issue's summary, the
 /// site's settings), with the SHA-256 of its serialised form. Pages serialise it in full; a
 /// page's fingerprint takes only its digest. Its template value is made the first time a
-/// page that shows it is rendered, so a build that renders few pages makes few.
+/// page that shows it is rendered, and its digest the first time a page that shows it is
+/// fingerprinted, so a build that renders and fingerprints few pages makes few.
 #[derive(Clone, Debug)]
 pub struct Shared(Arc<SharedInner>);
 
@@ -40,29 +46,35 @@ pub struct Shared(Arc<SharedInner>);
 struct SharedInner {
     view: Box<dyn ToValue>,
     value: std::sync::OnceLock<tera::Value>,
-    digest: String,
+    digest: std::sync::OnceLock<String>,
 }
 
 /// A view that can become a template value.
 trait ToValue: Send + Sync + std::fmt::Debug {
     fn to_value(&self) -> tera::Value;
+    /// SHA-256 of its serialised form, in full (never digest mode, which would make the
+    /// digest depend on where it was first asked for).
+    fn digest(&self) -> String;
 }
 
 impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
     fn to_value(&self) -> tera::Value {
         tera::Value::from_serializable(self)
     }
+    fn digest(&self) -> String {
+        use sha2::Digest;
+        let json = in_mode(false, || serde_json::to_vec(self).unwrap_or_default());
+        crate::cache::hex(&sha2::Sha256::digest(&json))
+    }
 }
 
 impl Shared {
     /// Builds the shared view of `view`.
     pub fn new<T: Serialize + Send + Sync + std::fmt::Debug + 'static>(view: T) -> Shared {
-        use sha2::Digest;
-        let json = serde_json::to_vec(&view).unwrap_or_default();
         Shared(Arc::new(SharedInner {
-            digest: crate::cache::hex(&sha2::Sha256::digest(&json)),
             view: Box::new(view),
             value: std::sync::OnceLock::new(),
+            digest: std::sync::OnceLock::new(),
         }))
     }
 
@@ -73,7 +85,7 @@ impl Shared {
 
     /// SHA-256 of the view.
     pub fn digest(&self) -> &str {
-        &self.0.digest
+        self.0.digest.get_or_init(|| self.0.view.digest())
     }
 }
 
@@ -430,5 +442,16 @@ mod tests {
         assert_ne!(a.digest(), b.digest());
         // Back to full form once the fingerprint is taken.
         assert_eq!(serde_json::to_string(&a).unwrap(), full);
+        // A digest is made the first time it is asked for, always of the full form: a view
+        // holding a shared view has one digest, wherever it was first asked for.
+        #[derive(Debug, Serialize)]
+        struct Outer {
+            inner: Shared,
+        }
+        let x = Shared::new(Outer { inner: a.clone() });
+        let y = Shared::new(Outer { inner: a.clone() });
+        let first_while_digesting = digesting(|| x.digest().to_string());
+        assert_eq!(first_while_digesting, y.digest());
+        assert_ne!(y.digest(), Shared::new(Outer { inner: b.clone() }).digest());
     }
 }

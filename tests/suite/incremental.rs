@@ -169,15 +169,15 @@ fn a_damaged_cache_is_ignored() {
     let (site, output) = multi();
     build_with(site.path(), &output, false);
     let mut bytes = fs::read(cache_file(&output)).unwrap();
-    // Flip one byte of the second line (a page's fingerprint).
-    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 3;
+    // Flip one byte in the middle (the files' records).
+    let at = bytes.len() / 2;
     bytes[at] ^= 1;
     fs::write(cache_file(&output), &bytes).unwrap();
     let summary = assert_same_as_full(site.path(), &output, "damaged cache");
     assert_eq!(summary.cached_pages, 0);
     // Cut short, or not a cache at all.
-    let text = fs::read_to_string(cache_file(&output)).unwrap();
-    fs::write(cache_file(&output), &text[..text.len() / 2]).unwrap();
+    let bytes = fs::read(cache_file(&output)).unwrap();
+    fs::write(cache_file(&output), &bytes[..bytes.len() / 2]).unwrap();
     assert_eq!(build_with(site.path(), &output, false).cached_pages, 0);
     fs::write(cache_file(&output), "").unwrap();
     assert_eq!(build_with(site.path(), &output, false).cached_pages, 0);
@@ -187,20 +187,21 @@ fn a_damaged_cache_is_ignored() {
 fn a_cache_from_another_gazette_is_ignored() {
     let (site, output) = multi();
     build_with(site.path(), &output, false);
-    let text = fs::read_to_string(cache_file(&output)).unwrap();
-    // Rewrite the header as another version and executable would, with a valid trailer.
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.pop();
-    let mut header: Vec<String> = lines[0].split(' ').map(str::to_string).collect();
-    // "gazette-file-cache 1 <version> <exe> <key>"
-    header[2] = "0.0.0-other".to_string();
-    header[3] = "1:2".to_string();
-    let header = header.join(" ");
-    lines[0] = &header;
-    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let mut bytes = fs::read(cache_file(&output)).unwrap();
+    // Rewrite the version it names as another gazette would, sealed again (its last 32
+    // bytes are the SHA-256 of the rest).
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let at = bytes
+        .windows(version.len())
+        .position(|w| w == version)
+        .expect("the cache names the version");
+    let last = at + version.len() - 1;
+    bytes[last] = if bytes[last] == b'9' { b'8' } else { b'9' };
+    bytes.truncate(bytes.len() - 32);
     use sha2::Digest;
-    let trailer = gazette::cache::hex(&sha2::Sha256::digest(body.as_bytes()));
-    fs::write(cache_file(&output), format!("{body}{trailer}\n")).unwrap();
+    let seal = sha2::Sha256::digest(&bytes);
+    bytes.extend_from_slice(&seal);
+    fs::write(cache_file(&output), &bytes).unwrap();
     let summary = assert_same_as_full(site.path(), &output, "other binary");
     assert_eq!(summary.cached_pages, 0);
     // The rewritten cache is back in order: the next build uses it.
@@ -477,4 +478,87 @@ fn damaged_load_cache_or_memos_are_ignored() {
     // Written afresh: the next build trusts them again.
     let again = build_with(site.path(), &output, false);
     assert_eq!((again.files_parsed, again.bodies_read), (0, 0));
+}
+
+#[test]
+fn pages_kept_as_published_still_follow_what_they_show() {
+    let (site, output) = multi();
+    let content = site.path().join("content");
+    age(&content);
+    build_with(site.path(), &output, false);
+    let cited = page_with(&output, "请认真组织实施");
+    assert!(!fs::read_to_string(&cited).unwrap().contains("被引用"));
+    // A body that now cites another document: the page of the cited one lists it.
+    edit(
+        &content.join("2020/01/briefs.md"),
+        "常务会议。",
+        "常务会议，部署落实温政发〔2020〕1号。",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let citing = assert_same_as_full(site.path(), &output, "a new citation");
+    assert!(citing.rendered_pages >= 2, "the citing and the cited page");
+    assert!(fs::read_to_string(&cited).unwrap().contains("被引用（1）"));
+    // A file of an issue folder grows: its issue's page shows the size.
+    let facsimile = content.join("2019/12/facsimile.txt");
+    let mut text = fs::read_to_string(&facsimile).unwrap();
+    text.push_str("补录。\n");
+    fs::write(&facsimile, text).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let grown = assert_same_as_full(site.path(), &output, "an issue file grown");
+    assert!(grown.rendered_pages >= 1, "the issue page");
+    // Nothing changed, but published files of each kind were deleted: a document page, a
+    // short link, a feed. They are written again.
+    let unchanged = assert_same_as_full(site.path(), &output, "nothing changed");
+    assert_eq!(unchanged.rendered_pages, 0);
+    fs::remove_file(&cited).unwrap();
+    fs::remove_file(output.join("d/wzf-2020-1/index.html")).unwrap();
+    fs::remove_file(output.join("atom.xml")).unwrap();
+    let restored = assert_same_as_full(site.path(), &output, "published files deleted");
+    assert_eq!(restored.rendered_pages, 1, "the deleted page");
+}
+
+#[test]
+fn warnings_are_reported_by_every_build() {
+    let (site, output) = multi();
+    let content = site.path().join("content");
+    // An unsafe link in a body and in an issue's note.
+    edit(
+        &content.join("2020/01/briefs.md"),
+        "常务会议。",
+        "常务会议（[详情](javascript:alert(1))）。",
+    );
+    edit(
+        &content.join("2019/12/_index.md"),
+        "本期据印刷版录入",
+        "本期据[印刷版](javascript:void(0))录入",
+    );
+    age(&content);
+    let first = build_with(site.path(), &output, false);
+    let codes = |s: &gazette::Summary| {
+        let mut v: Vec<(String, String)> = s
+            .warnings
+            .iter()
+            .filter(|d| d.code == "unsafe-link")
+            .map(|d| (d.path.clone(), d.code.to_string()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        codes(&first),
+        vec![
+            (
+                "content/2019/12/_index.md".to_string(),
+                "unsafe-link".to_string()
+            ),
+            (
+                "content/2020/01/briefs.md".to_string(),
+                "unsafe-link".to_string()
+            ),
+        ]
+    );
+    let again = assert_same_as_full(site.path(), &output, "nothing changed");
+    assert_eq!(codes(&again), codes(&first), "the warnings again");
+    assert_eq!(again.written, 0);
 }
