@@ -37,7 +37,7 @@ pub const FILES_FILE: &str = "files";
 /// One file as it was published.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// For a page: SHA-256 of what it was rendered from.
+    /// For a page: the key of what it was rendered from (see [`key_of`]).
     pub fingerprint: Option<String>,
     /// The published file's size and hash.
     pub digest: FileDigest,
@@ -70,6 +70,17 @@ pub struct ArchiveKeys {
     /// [`ArchiveKeys::front`] and which 文号 every body cites: all a page can show but its
     /// own document's body. Also the fingerprint of the publishing files made from it.
     pub site: String,
+}
+
+/// A hasher for the keys and fingerprints the caches compare (BLAKE3: several times faster
+/// than SHA-256, which is kept for what is published and for the caches' seals).
+pub fn key_hasher() -> blake3::Hasher {
+    blake3::Hasher::new()
+}
+
+/// The key of `bytes`, in lowercase hexadecimal (64 digits).
+pub fn key_of(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }
 
 /// Lowercase hexadecimal.

@@ -93,8 +93,8 @@ pub struct Body {
     modified: Option<std::time::SystemTime>,
     /// A body held in memory instead of a file.
     inline: String,
-    /// Whether the text holds none of `号`, `]`, `<` and `&`: then it can neither cite a 文号 nor
-    /// link anywhere, and what it refers to is known without reading it again.
+    /// Whether the text can neither cite a 文号 nor link anywhere (see `is_plain`): then
+    /// what it refers to is known without reading it again.
     plain: bool,
 }
 
@@ -109,8 +109,7 @@ impl Body {
         }
     }
 
-    /// Whether the body can neither cite a 文号 nor link anywhere (it holds none of `号`,
-    /// `]`, `<` and `&`).
+    /// Whether the body can neither cite a 文号 nor link anywhere.
     pub fn is_plain(&self) -> bool {
         self.plain
     }
@@ -204,7 +203,7 @@ pub struct Document {
     pub positions: BTreeMap<String, (usize, usize)>,
     /// The identity of the file when it was read.
     pub stamp: Stamp,
-    /// SHA-256 of the file's path and front matter: what the record holds but the body
+    /// The key (BLAKE3) of the file's path and front matter: what the record holds but the body
     /// (the site's settings, from which the record is also made, are keyed apart).
     pub front: [u8; 32],
     /// Whether the document was taken from the [`LoadCache`] instead of being parsed.
@@ -1258,10 +1257,9 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             positions: keys,
             stamp,
             front: {
-                use sha2::Digest;
-                let mut h = sha2::Sha256::new();
+                let mut h = crate::cache::key_hasher();
                 h.update(rel.as_bytes());
-                h.update([0]);
+                h.update(&[0]);
                 h.update(&text.as_bytes()[..text.len() - split.body.len()]);
                 h.finalize().into()
             },
@@ -1270,8 +1268,9 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     ))
 }
 
-/// Whether Markdown `text` holds none of `号` (every 文号 ends in it), `]` (links, images,
-/// reference links), `<` (autolinks) and `&` (a character reference may spell any of them).
+/// Whether Markdown `text` can neither cite a 文号 nor link anywhere: it holds none of `号`
+/// (every 文号 ends in it), `]` (links, images, reference links, footnotes), `<` (autolinks,
+/// HTML) and `&` (a character reference can spell any of them).
 fn is_plain(text: &str) -> bool {
     !text.contains(['号', ']', '<', '&'])
 }
@@ -1291,6 +1290,109 @@ pub fn is_registration_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A resolver that counts the questions put to it and says yes to each.
+    struct Counting(std::cell::Cell<usize>);
+
+    impl markdown::LinkResolver for Counting {
+        fn site_path(&self, _: &str) -> Option<String> {
+            self.0.set(self.0.get() + 1);
+            Some("x/".into())
+        }
+        fn issue_relative(&self, _: &str) -> Option<String> {
+            self.0.set(self.0.get() + 1);
+            Some("x/".into())
+        }
+        fn doc_number(&self, _: &str) -> Option<String> {
+            self.0.set(self.0.get() + 1);
+            Some("x/".into())
+        }
+    }
+
+    #[test]
+    fn plain_bodies_are_told_apart() {
+        assert!(is_plain("市政府召开常务会议。\n"));
+        assert!(!is_plain("按温政发〔2019〕16号执行。"));
+        assert!(!is_plain("见[附件](a.pdf)"));
+        assert!(!is_plain("见<https://example.org>"));
+        assert!(!is_plain("温政发〔2019〕16&#21495;"));
+    }
+
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "温政发",
+                "〔",
+                "〕",
+                "［",
+                "］",
+                "(",
+                ")",
+                "（",
+                "）",
+                "2019",
+                "16",
+                "号",
+                "令第",
+                "三",
+                "\n",
+                " ",
+                "  ",
+                "\t",
+                "> ",
+                "*",
+                "_",
+                "`",
+                "# ",
+                "- ",
+                "1. ",
+                "|",
+                "---",
+                "文件",
+                "。",
+                "\n\n",
+                "=",
+                "~",
+            ]),
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn a_plain_body_asks_nothing_and_cites_nothing(
+            before in pieces(),
+            number in proptest::sample::select(vec![
+                "温政发〔2019〕16号", "浙政办［2020］3号", "温政发(2019)16号", "温政发（2019）16号",
+                "温州市人民政府令第3号", "国发﹝2018﹞22号", "温政发〔2019〕16&#21495;",
+                "温政发〔2019〕16&#x53F7;",
+            ]),
+            cut in 0usize..14,
+            between in proptest::sample::select(vec![
+                "", "\n", "\n> ", " \n", "\n  ", "\t\n", "\n\t", "  \n", "*", "`", "\n\n",
+                "\n- ", "\n>", ">", " ",
+            ]),
+            after in pieces(),
+        ) {
+            let chars: Vec<char> = number.chars().collect();
+            let cut = cut.min(chars.len());
+            let head: String = chars[..cut].iter().collect();
+            let tail: String = chars[cut..].iter().collect();
+            let text = format!("{before}{head}{between}{tail}{after}");
+            if is_plain(&text) {
+                let links = Counting(std::cell::Cell::new(0));
+                let source = markdown::Source { path: "a.md", first_line: 1, raw_html: false };
+                let (cited, problems) = markdown::citations(&text, &source, &links);
+                proptest::prop_assert!(cited.is_empty(), "{text:?} cites {cited:?}");
+                proptest::prop_assert!(problems.is_empty());
+                proptest::prop_assert_eq!(links.0.get(), 0, "{:?} asks", text);
+            }
+        }
+    }
 
     #[test]
     fn registration_numbers() {

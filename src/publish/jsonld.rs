@@ -46,10 +46,9 @@ impl Facts<'_> {
         m
     }
 
-    /// SHA-256 of everything [`Self::document_jsonld`] reads besides the settings (which the
+    /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads besides the settings (which the
     /// page cache's key covers): it must change whenever that JSON-LD would.
     pub fn document_jsonld_key(&self, d: usize) -> String {
-        use sha2::Digest;
         let doc = &self.archive.documents[d];
         let issue = &self.archive.issues[doc.issue];
         let slugs: Vec<&str> = doc
@@ -76,7 +75,7 @@ impl Facts<'_> {
             self.issue_path(doc.issue),
         );
         let json = serde_json::to_vec(&inputs).unwrap_or_default();
-        crate::cache::hex(&sha2::Sha256::digest(&json))
+        crate::cache::key_of(&json)
     }
 
     /// The JSON-LD of document `d`'s page, script-safe. What it reads must be covered by

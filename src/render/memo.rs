@@ -27,9 +27,8 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::cache::{CACHE_DIR, hex};
+use crate::cache::CACHE_DIR;
 use crate::content::doc_number::DocNumber;
 use crate::content::markdown::{Citation, Cite, LinkResolver};
 
@@ -60,7 +59,7 @@ pub struct Memo {
     pub lookups: Vec<(Query, Answer)>,
     /// The 文号 the body cites: prefix, year, sequence number, whether the archive holds it.
     pub cited: Vec<(String, Option<u16>, u32, bool)>,
-    /// SHA-256 of the body's HTML.
+    /// The key of the body's HTML (see [`crate::cache::key_of`]).
     pub html: String,
 }
 
@@ -101,9 +100,9 @@ pub fn cited_of(citations: &[Citation]) -> Vec<(String, Option<u16>, u32, bool)>
         .collect()
 }
 
-/// SHA-256 of a body's HTML, as memos keep it.
+/// The key of a body's HTML, as memos keep it.
 pub fn html_digest(html: &str) -> String {
-    hex(&Sha256::digest(html.as_bytes()))
+    crate::cache::key_of(html.as_bytes())
 }
 
 /// The answer to a [`Query`].

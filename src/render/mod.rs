@@ -110,7 +110,7 @@ struct BodyState {
     clean: bool,
     /// The 文号 it cites, as a memo keeps them.
     cited: Vec<(String, Option<u16>, u32, bool)>,
-    /// SHA-256 of its HTML: from a memo that still holds, or from this build's render.
+    /// The key of its HTML: from a memo that still holds, or from this build's render.
     html: std::sync::OnceLock<String>,
 }
 
@@ -372,43 +372,41 @@ fn page_file(path: &str) -> String {
 /// path and front matter, every issue's record, and the size of every file of an issue
 /// folder (issue pages show them).
 fn front_key(root: &std::path::Path, archive: &Archive) -> String {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
+    let mut h = crate::cache::key_hasher();
     h.update(b"gazette archive front 1\0");
-    h.update((archive.documents.len() as u64).to_le_bytes());
+    h.update(&(archive.documents.len() as u64).to_le_bytes());
     for d in &archive.documents {
-        h.update(d.front);
+        h.update(&d.front);
     }
     for issue in &archive.issues {
         let record = bincode::serialize(issue).unwrap_or_default();
-        h.update((record.len() as u64).to_le_bytes());
+        h.update(&(record.len() as u64).to_le_bytes());
         h.update(&record);
         let dir = root.join(crate::content::CONTENT_DIR).join(issue.dir());
         for asset in &issue.assets {
             let size = std::fs::metadata(dir.join(asset)).map_or(u64::MAX, |m| m.len());
-            h.update(size.to_le_bytes());
+            h.update(&size.to_le_bytes());
         }
     }
-    crate::cache::hex(&h.finalize())
+    h.finalize().to_hex().to_string()
 }
 
 /// The site key of an archive (see [`crate::cache::ArchiveKeys::site`]): its front key and
 /// the 文号 each document's body cites.
 fn site_key(front: &str, cited: &[Vec<Citation>]) -> String {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
+    let mut h = crate::cache::key_hasher();
     h.update(b"gazette archive site 1\0");
     h.update(front.as_bytes());
     for list in cited {
-        h.update((list.len() as u64).to_le_bytes());
+        h.update(&(list.len() as u64).to_le_bytes());
         for c in list {
             let number = c.number.to_string();
-            h.update((number.len() as u64).to_le_bytes());
+            h.update(&(number.len() as u64).to_le_bytes());
             h.update(number.as_bytes());
-            h.update([u8::from(c.internal)]);
+            h.update(&[u8::from(c.internal)]);
         }
     }
-    crate::cache::hex(&h.finalize())
+    h.finalize().to_hex().to_string()
 }
 
 fn paged_path(base: &str, page: usize) -> String {
@@ -1171,17 +1169,16 @@ impl<'a> Renderer<'a> {
     /// The fingerprint of a year's search bundle: the URL and fingerprint of each page it
     /// indexes; `None` when a page has no fingerprint (no cache).
     fn year_fingerprint(&self, year: u16, kept: &[Kept], part: &Rendered) -> Option<String> {
-        use sha2::Digest;
         self.cache?;
-        let mut h = sha2::Sha256::new();
+        let mut h = crate::cache::key_hasher();
         h.update(format!("search bundle {year}\0").as_bytes());
         for k in kept {
             h.update(k.url.as_bytes());
-            h.update([0]);
+            h.update(&[0]);
             h.update(part.fingerprints.get(&k.file)?.as_bytes());
-            h.update([0]);
+            h.update(&[0]);
         }
-        Some(crate::cache::hex(&h.finalize()))
+        Some(h.finalize().to_hex().to_string())
     }
 
     /// Takes the files under `prefix` as the last build published them, if they were made
@@ -1616,39 +1613,28 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// SHA-256 of what a page is rendered from: its template and its whole context (the
+    /// The key (see [`crate::cache::key_of`]) of what a page is rendered from: its template and its whole context (the
     /// templates themselves are covered by the cache's global key), the site's part and a
     /// document's body by their digests.
     fn fingerprint(&self, prepared: &mut Prepared<'_>) -> String {
-        use sha2::Digest;
-        struct Hasher(sha2::Sha256);
-        impl std::io::Write for Hasher {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.update(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut h = Hasher(sha2::Sha256::new());
-        h.0.update(prepared.template.as_bytes());
-        h.0.update([0]);
+        let mut h = crate::cache::key_hasher();
+        h.update(prepared.template.as_bytes());
+        h.update(&[0]);
         if !prepared.ctx.write_to(&mut h) {
             // Unserialisable: no fingerprint, so never taken from the cache.
             return String::new();
         }
         if let Some((d, view)) = &mut prepared.doc {
             let digest = self.bodies[*d].html.get().cloned().unwrap_or_default();
-            let body = std::mem::replace(&mut view.body, format!("sha256:{digest}"));
-            h.0.update(b"doc\0");
+            let body = std::mem::replace(&mut view.body, format!("digest:{digest}"));
+            h.update(b"doc\0");
             let ok = views::digesting(|| serde_json::to_writer(&mut h, &*view).is_ok());
             view.body = body;
             if !ok {
                 return String::new();
             }
         }
-        crate::cache::hex(&h.0.finalize())
+        h.finalize().to_hex().to_string()
     }
 
     /// Builds one page's template context, without rendering it. A document's view is

@@ -35,7 +35,7 @@ fn in_mode<R>(on: bool, f: impl FnOnce() -> R) -> R {
 }
 
 /// A view built once and shown by many pages (a document's or an issue's summary, the
-/// site's settings), with the SHA-256 of its serialised form. Pages serialise it in full; a
+/// site's settings), with the key (BLAKE3) of its serialised form. Pages serialise it in full; a
 /// page's fingerprint takes only its digest. Its template value is made the first time a
 /// page that shows it is rendered, and its digest the first time a page that shows it is
 /// fingerprinted, so a build that renders and fingerprints few pages makes few.
@@ -52,7 +52,7 @@ struct SharedInner {
 /// A view that can become a template value.
 trait ToValue: Send + Sync + std::fmt::Debug {
     fn to_value(&self) -> tera::Value;
-    /// SHA-256 of its serialised form, in full (never digest mode, which would make the
+    /// The key of its serialised form, in full (never digest mode, which would make the
     /// digest depend on where it was first asked for).
     fn digest(&self) -> String;
 }
@@ -62,9 +62,8 @@ impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
         tera::Value::from_serializable(self)
     }
     fn digest(&self) -> String {
-        use sha2::Digest;
         let json = in_mode(false, || serde_json::to_vec(self).unwrap_or_default());
-        crate::cache::hex(&sha2::Sha256::digest(&json))
+        crate::cache::key_of(&json)
     }
 }
 
@@ -83,7 +82,7 @@ impl Shared {
         self.0.value.get_or_init(|| self.0.view.to_value())
     }
 
-    /// SHA-256 of the view.
+    /// The key of the view.
     pub fn digest(&self) -> &str {
         self.0.digest.get_or_init(|| self.0.view.digest())
     }
