@@ -203,7 +203,7 @@ pub struct Document {
     pub positions: BTreeMap<String, (usize, usize)>,
     /// The identity of the file when it was read.
     pub stamp: Stamp,
-    /// The key (BLAKE3) of the file's path and front matter: what the record holds but the body
+    /// The key (see [`crate::cache::key_of`]) of the file's path and front matter: what the record holds but the body
     /// (the site's settings, from which the record is also made, are keyed apart).
     pub front: [u8; 32],
     /// Whether the document was taken from the [`LoadCache`] instead of being parsed.
@@ -1261,7 +1261,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 h.update(rel.as_bytes());
                 h.update(&[0]);
                 h.update(&text.as_bytes()[..text.len() - split.body.len()]);
-                h.finalize().into()
+                h.finish_bytes()
             },
             reused: false,
         }),

@@ -388,7 +388,7 @@ fn front_key(root: &std::path::Path, archive: &Archive) -> String {
             h.update(&size.to_le_bytes());
         }
     }
-    h.finalize().to_hex().to_string()
+    h.finish()
 }
 
 /// The site key of an archive (see [`crate::cache::ArchiveKeys::site`]): its front key and
@@ -406,7 +406,7 @@ fn site_key(front: &str, cited: &[Vec<Citation>]) -> String {
             h.update(&[u8::from(c.internal)]);
         }
     }
-    h.finalize().to_hex().to_string()
+    h.finish()
 }
 
 fn paged_path(base: &str, page: usize) -> String {
@@ -1178,7 +1178,7 @@ impl<'a> Renderer<'a> {
             h.update(part.fingerprints.get(&k.file)?.as_bytes());
             h.update(&[0]);
         }
-        Some(h.finalize().to_hex().to_string())
+        Some(h.finish())
     }
 
     /// Takes the files under `prefix` as the last build published them, if they were made
@@ -1634,7 +1634,7 @@ impl<'a> Renderer<'a> {
                 return String::new();
             }
         }
-        h.finalize().to_hex().to_string()
+        h.finish()
     }
 
     /// Builds one page's template context, without rendering it. A document's view is

@@ -35,7 +35,7 @@ fn in_mode<R>(on: bool, f: impl FnOnce() -> R) -> R {
 }
 
 /// A view built once and shown by many pages (a document's or an issue's summary, the
-/// site's settings), with the key (BLAKE3) of its serialised form. Pages serialise it in full; a
+/// site's settings), with the key (SHA-256) of its serialised form. Pages serialise it in full; a
 /// page's fingerprint takes only its digest. Its template value is made the first time a
 /// page that shows it is rendered, and its digest the first time a page that shows it is
 /// fingerprinted, so a build that renders and fingerprints few pages makes few.
