@@ -152,7 +152,7 @@ fn load_with<R: Send>(
     base_url: Option<&str>,
     cached: Option<&Path>,
     alongside: impl FnOnce() -> R + Send,
-) -> Result<(Site, content::LoadCache, R)> {
+) -> Result<(Site, std::time::SystemTime, R)> {
     if !root.is_dir() {
         return Err(Error::Fatal(format!(
             "the site root {} is not a folder",
@@ -162,7 +162,7 @@ fn load_with<R: Send>(
     let t0 = std::time::Instant::now();
     let config = Config::load(root, base_url).map_err(invalid)?;
     // The load cache is read while the content folder is walked.
-    let (archive, records) = content::load_reading_cache(root, &config, || {
+    let (archive, started) = content::load_reading_cache(root, &config, || {
         cached.and_then(|output| {
             content::LoadCache::read(&load_cache_file(output), &load_cache_key(root, base_url))
         })
@@ -180,7 +180,7 @@ fn load_with<R: Send>(
             archive,
             index,
         },
-        records,
+        started,
         other,
     ))
 }
@@ -304,7 +304,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     // The other caches of the last build are read while the indexes are built.
-    let (site, records, (page_cache, memos)) = load_with(
+    let (site, load_started, (page_cache, memos)) = load_with(
         &options.root,
         options.base_url.as_deref(),
         (!options.no_cache).then_some(output_dir.as_path()),
@@ -419,9 +419,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
                     )
                 },
                 || {
-                    records.write(
+                    content::LoadCache::write_archive(
                         &load_cache_file(&dir),
                         &load_cache_key(&options.root, options.base_url.as_deref()),
+                        load_started,
+                        &site.archive,
                     )
                 },
             )

@@ -5,13 +5,15 @@
 //!
 //! For every issue (`_index.md`) and document file that parsed without a problem: the record
 //! [`super::load`] made of it ([`Issue`] or [`Document`], found by its site-relative path
-//! `source`) with the file's [`Stamp`], taken before the file was read. An issue is kept
-//! without its `assets` (every load finds them by its walk) and a document without its body
-//! text: only where the body lies in the file, which is read again when a page needs it.
-//! Files that had problems are not cached, so their messages are always made anew, and a
-//! load that fails gives no cache. [`super::load_cached`] gives the cache of each load; it
-//! can be handed to the next load as it is (the records are shared, not copied) or written
-//! to a file with [`LoadCache::write`] and read back by a later process.
+//! `source`) with the file's [`Stamp`], taken before the file was read. A load that takes a
+//! record sets again what the archive adds to it (an issue's files, found by every walk; a
+//! document's number within the archive); a document is kept without its body text: only
+//! where the body lies in the file, which is read again when a page needs it. Files that had
+//! problems are not cached, so their messages are always made anew, and a load that fails
+//! gives no cache. [`super::load_cached`] gives the cache of each load, to hand to the next
+//! load or write to a file ([`LoadCache::write`]) for a later process; a build writes it
+//! straight from its archive ([`LoadCache::write_archive`]), so that no second copy of every
+//! record is held while it runs.
 //!
 //! # Where trust comes from
 //!
@@ -168,13 +170,72 @@ impl Record {
     }
 }
 
+/// A record as it is written: borrowed from the archive (serialised as [`Record`] is).
+#[derive(Serialize)]
+enum RecordRef<'a> {
+    Issue(&'a Issue),
+    Document(&'a Document),
+}
+
+impl RecordRef<'_> {
+    fn source(&self) -> &str {
+        match self {
+            RecordRef::Issue(i) => &i.source,
+            RecordRef::Document(d) => &d.source,
+        }
+    }
+}
+
+/// The records of `archive`, in path order (the order the next load finds the files in).
+/// An issue's files and a document's number within the archive are written too, but set
+/// again by the load that takes the record.
+fn records_of(archive: &super::Archive) -> Vec<RecordRef<'_>> {
+    let mut records: Vec<RecordRef<'_>> = archive
+        .issues
+        .iter()
+        .map(RecordRef::Issue)
+        .chain(archive.documents.iter().map(RecordRef::Document))
+        .collect();
+    records.sort_unstable_by(|a, b| a.source().cmp(b.source()));
+    records
+}
+
 impl LoadCache {
-    /// The cache of a load that started at `started` and made `records`.
-    pub(super) fn new(started: SystemTime, records: Vec<Record>) -> LoadCache {
+    /// The cache of a load that started at `started` and made `archive` (a copy of every
+    /// record; [`LoadCache::write_archive`] writes one without copying).
+    pub fn of(started: SystemTime, archive: &super::Archive) -> LoadCache {
+        let records = records_of(archive)
+            .into_iter()
+            .map(|r| match r {
+                RecordRef::Issue(i) => {
+                    let mut i = i.clone();
+                    i.assets.clear();
+                    i.reused = false;
+                    Record::Issue(Arc::new(i))
+                }
+                RecordRef::Document(d) => {
+                    let mut d = d.clone();
+                    d.issue = 0;
+                    d.reused = false;
+                    Record::Document(Arc::new(d))
+                }
+            })
+            .collect();
         LoadCache {
             started_ns: nanos_since_epoch(started),
             records,
         }
+    }
+
+    /// Writes the cache of a load that started at `started` and made `archive` to `file`,
+    /// for `key`, as [`LoadCache::write`] writes [`LoadCache::of`] it.
+    pub fn write_archive(
+        file: &Path,
+        key: &str,
+        started: SystemTime,
+        archive: &super::Archive,
+    ) -> std::io::Result<()> {
+        write_records(file, key, nanos_since_epoch(started), &records_of(archive))
     }
 
     /// The number of files the cache holds a record of.
@@ -237,13 +298,7 @@ impl LoadCache {
     /// Writes the cache to `file` for `key`, atomically: a reader finds the old cache or
     /// the new one, never a part. Creates the folder.
     pub fn write(&self, file: &Path, key: &str) -> std::io::Result<()> {
-        let header = header(env!("CARGO_PKG_VERSION"), key);
-        let started = self.started_ns.to_le_bytes();
-        let chunks = crate::cache::encode_chunks(&self.records)?;
-        let mut count = [0; 8];
-        let mut parts = vec![&header[..], &started];
-        parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
-        crate::cache::write_sealed_file(file, &parts)
+        write_records(file, key, self.started_ns, &self.records)
     }
 
     #[cfg(test)]
@@ -284,6 +339,22 @@ impl LoadCache {
             records: crate::cache::decode_chunks(rest)?,
         })
     }
+}
+
+/// Writes `records` of a load that started at `started_ns` as the cache `file` for `key`.
+fn write_records<R: Serialize + Sync>(
+    file: &Path,
+    key: &str,
+    started_ns: i128,
+    records: &[R],
+) -> std::io::Result<()> {
+    let header = header(env!("CARGO_PKG_VERSION"), key);
+    let started = started_ns.to_le_bytes();
+    let chunks = crate::cache::encode_chunks(records)?;
+    let mut count = [0; 8];
+    let mut parts = vec![&header[..], &started];
+    parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
+    crate::cache::write_sealed_file(file, &parts)
 }
 
 /// The bytes a cache file starts with: the format, then the length and text of a line

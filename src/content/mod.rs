@@ -11,7 +11,6 @@ pub mod slug;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -506,7 +505,10 @@ enum FoundKind {
 
 /// Reads and validates every file of `root/content`.
 pub fn load(root: &Path, config: &Config) -> Result<Archive, Vec<Diagnostic>> {
-    load_cached(root, config, None).map(|(archive, _)| archive)
+    let started = std::time::SystemTime::now();
+    let mut problems = Vec::new();
+    let found = discover(root, &mut problems);
+    load_found(config, None, found, problems, started).map(|(archive, _)| archive)
 }
 
 /// Reads and validates every file of `root/content`, taking the record of each file that
@@ -520,15 +522,19 @@ pub fn load_cached(
     let started = std::time::SystemTime::now();
     let mut problems = Vec::new();
     let found = discover(root, &mut problems);
-    load_found(config, cache, found, problems, started)
+    let (archive, started) = load_found(config, cache, found, problems, started)?;
+    let records = LoadCache::of(started, &archive);
+    Ok((archive, records))
 }
 
-/// [`load_cached`], with the cache read by `read` while the content folder is walked.
+/// [`load_cached`], with the cache read by `read` while the content folder is walked; gives
+/// when the load started instead of its cache, which [`LoadCache::write_archive`] writes
+/// from the archive itself (no second copy of every record is kept).
 pub fn load_reading_cache(
     root: &Path,
     config: &Config,
     read: impl FnOnce() -> Option<LoadCache> + Send,
-) -> Result<(Archive, LoadCache), Vec<Diagnostic>> {
+) -> Result<(Archive, std::time::SystemTime), Vec<Diagnostic>> {
     let started = std::time::SystemTime::now();
     let mut problems = Vec::new();
     let (found, cache) = rayon::join(|| discover(root, &mut problems), read);
@@ -542,39 +548,30 @@ fn load_found(
     found: Vec<Found>,
     mut problems: Vec<Diagnostic>,
     started: std::time::SystemTime,
-) -> Result<(Archive, LoadCache), Vec<Diagnostic>> {
+) -> Result<(Archive, std::time::SystemTime), Vec<Diagnostic>> {
     let hits = match cache {
         Some(cache) => cache.trusted(found.iter().map(|f| (f.rel.as_str(), f.stamp.as_ref()))),
         None => vec![None; found.len()],
     };
-    let parsed: Vec<Result<(Parsed, cache::Record), Vec<Diagnostic>>> = found
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = found
         .par_iter()
         .zip(&hits)
         .filter(|(f, _)| !matches!(f.kind, FoundKind::Asset { .. }))
         .map(|(f, hit)| match hit.and_then(|r| reuse(f, r, config)) {
             Some(reused) => Ok(reused),
-            None => parse_file(f, config).map(|parsed| {
-                let record = match &parsed {
-                    Parsed::Issue(_, i) => cache::Record::Issue(Arc::new((**i).clone())),
-                    Parsed::Document(_, d) => cache::Record::Document(Arc::new((**d).clone())),
-                };
-                (parsed, record)
-            }),
+            None => parse_file(f, config),
         })
         .collect();
     drop(hits);
     let mut issues: BTreeMap<(u16, u16), Issue> = BTreeMap::new();
     let mut documents: Vec<((u16, u16), Box<Document>)> = Vec::with_capacity(parsed.len());
-    let mut records = Vec::with_capacity(parsed.len());
     for result in parsed {
         match result {
-            Ok((Parsed::Issue(dir, issue), record)) => {
+            Ok(Parsed::Issue(dir, issue)) => {
                 issues.insert(dir, *issue);
-                records.push(record);
             }
-            Ok((Parsed::Document(dir, doc), record)) => {
+            Ok(Parsed::Document(dir, doc)) => {
                 documents.push((dir, doc));
-                records.push(record);
             }
             Err(mut d) => problems.append(&mut d),
         }
@@ -631,15 +628,11 @@ fn load_found(
         issues: issues.into_values().collect(),
         documents: documents.into_iter().map(|(_, doc)| *doc).collect(),
     };
-    Ok((archive, LoadCache::new(started, records)))
+    Ok((archive, started))
 }
 
 /// What the trusted `record` gives for `found`, and the record again for the next cache.
-fn reuse(
-    found: &Found,
-    record: &cache::Record,
-    config: &Config,
-) -> Option<(Parsed, cache::Record)> {
+fn reuse(found: &Found, record: &cache::Record, config: &Config) -> Option<Parsed> {
     let parsed = match (record, &found.kind) {
         (cache::Record::Issue(issue), FoundKind::Issue { dir }) => {
             let mut issue = Issue::clone(issue);
@@ -659,7 +652,7 @@ fn reuse(
         }
         _ => return None,
     };
-    Some((parsed, record.clone()))
+    Some(parsed)
 }
 
 /// Table-of-contents order: issue, section, position, pages, file name.
