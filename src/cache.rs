@@ -58,6 +58,8 @@ pub struct PageCache {
     header: String,
     /// The keys of the archive the last build was made from.
     archive: Option<ArchiveKeys>,
+    /// The files made from the site key of `archive` (the publishing files), in path order.
+    group: Vec<String>,
 }
 
 /// What the pages of a build were made from besides its settings, templates and options
@@ -341,9 +343,14 @@ impl PageCache {
         let lines: Vec<LineIn> = decode_chunks(rest)?;
         let mut entries = HashMap::with_capacity(lines.len());
         let mut search = std::collections::BTreeSet::new();
+        let mut group = Vec::new();
+        let site = archive.as_ref().map(|k| k.site.as_str());
         for line in lines {
             if line.path.starts_with(crate::search::SEARCH_DIR) {
                 search.insert(line.path.clone());
+            }
+            if line.fingerprint.is_some() && line.fingerprint.as_deref() == site {
+                group.push(line.path.clone());
             }
             entries.insert(
                 line.path,
@@ -363,6 +370,7 @@ impl PageCache {
             fingerprints: false,
             header: made_by.to_string(),
             archive,
+            group,
         })
     }
 
@@ -396,11 +404,19 @@ impl PageCache {
         if !self.fingerprints {
             return None;
         }
-        let mut files: Vec<(&String, &Entry)> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| e.fingerprint.as_deref() == Some(fingerprint))
-            .collect();
+        let mut files: Vec<(&String, &Entry)> =
+            if self.archive.as_ref().is_some_and(|k| k.site == fingerprint) {
+                // Listed when read (the lines come in path order).
+                self.group
+                    .iter()
+                    .filter_map(|p| self.entries.get_key_value(p))
+                    .collect()
+            } else {
+                self.entries
+                    .iter()
+                    .filter(|(_, e)| e.fingerprint.as_deref() == Some(fingerprint))
+                    .collect()
+            };
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let intact = files.par_iter().all(|(path, entry)| {
             fs::symlink_metadata(dir.join(path))

@@ -67,7 +67,7 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     settings: Settings,
     site: Shared,
-    doc_summaries: Vec<Shared>,
+    doc_summaries: Vec<std::sync::OnceLock<Shared>>,
     issue_summaries: Vec<Shared>,
     facts: Facts<'a>,
     /// Who cites whom.
@@ -453,43 +453,8 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        let doc_summaries: Vec<Shared> = archive
-            .documents
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let issue = &archive.issues[d.issue];
-                let status = validity::state_on(d, settings.reference.date).map(|state| {
-                    status_view(d, state, |n| {
-                        index
-                            .by_doc_number
-                            .get(&n.to_string())
-                            .map(|&k| link(&index.doc_paths[k]))
-                    })
-                });
-                Shared::new(DocSummary {
-                    title: d.title.clone(),
-                    href: link(&index.doc_paths[i]),
-                    doc_number: d.doc_number.as_ref().map(DocNumber::to_string),
-                    registration_number: d.registration_number.clone(),
-                    date: d.date.map(DateView::from),
-                    issuers: d.issuers.clone(),
-                    doc_type: d.doc_type.clone(),
-                    section: config.sections[d.section].name.clone(),
-                    issue_label: issue.label(),
-                    issue_serial: issue.serial,
-                    issue_year: issue.year,
-                    issue_href: link(&issue_path(issue.year, issue.number)),
-                    status,
-                    pages: d.pages.map(|(a, b)| {
-                        if a == b {
-                            a.to_string()
-                        } else {
-                            format!("{a}—{b}")
-                        }
-                    }),
-                })
-            })
+        let doc_summaries = (0..archive.documents.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         #[derive(Debug, Serialize)]
         struct SiteView {
@@ -769,6 +734,48 @@ impl<'a> Renderer<'a> {
 
     fn link(&self, path: &str) -> String {
         link_form(self.config, path)
+    }
+
+    /// Document `d`'s summary, made the first time a page shows it (a rebuild that keeps
+    /// most pages makes few).
+    fn doc_summary(&self, d: usize) -> Shared {
+        self.doc_summaries[d]
+            .get_or_init(|| {
+                let doc = &self.archive.documents[d];
+                let index = self.index;
+                let issue = &self.archive.issues[doc.issue];
+                let status = validity::state_on(doc, self.settings.reference.date).map(|state| {
+                    status_view(doc, state, |n| {
+                        index
+                            .by_doc_number
+                            .get(&n.to_string())
+                            .map(|&k| self.link(&index.doc_paths[k]))
+                    })
+                });
+                Shared::new(DocSummary {
+                    title: doc.title.clone(),
+                    href: self.link(&index.doc_paths[d]),
+                    doc_number: doc.doc_number.as_ref().map(DocNumber::to_string),
+                    registration_number: doc.registration_number.clone(),
+                    date: doc.date.map(DateView::from),
+                    issuers: doc.issuers.clone(),
+                    doc_type: doc.doc_type.clone(),
+                    section: self.config.sections[doc.section].name.clone(),
+                    issue_label: issue.label(),
+                    issue_serial: issue.serial,
+                    issue_year: issue.year,
+                    issue_href: self.link(&issue_path(issue.year, issue.number)),
+                    status,
+                    pages: doc.pages.map(|(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}—{b}")
+                        }
+                    }),
+                })
+            })
+            .clone()
     }
 
     fn pages(&self) -> Vec<Page> {
@@ -1750,7 +1757,7 @@ impl<'a> Renderer<'a> {
                 let entries: Vec<Entry> = paginate(&e.documents, size, p)
                     .iter()
                     .map(|&(d, lead)| Entry {
-                        doc: self.doc_summaries[d].clone(),
+                        doc: self.doc_summary(d),
                         lead,
                     })
                     .collect();
@@ -1877,7 +1884,7 @@ impl<'a> Renderer<'a> {
         for &d in &docs {
             match &self.archive.documents[d].doc_number {
                 Some(n) => series.entry(&n.prefix).or_default().push((n, d)),
-                None => unnumbered.push(self.doc_summaries[d].clone()),
+                None => unnumbered.push(self.doc_summary(d)),
             }
         }
         let mut series: Vec<AnnualGroup> = series
@@ -1887,10 +1894,7 @@ impl<'a> Renderer<'a> {
                 AnnualGroup {
                     name: prefix.to_string(),
                     href: None,
-                    documents: list
-                        .into_iter()
-                        .map(|(_, d)| self.doc_summaries[d].clone())
-                        .collect(),
+                    documents: list.into_iter().map(|(_, d)| self.doc_summary(d)).collect(),
                 }
             })
             .collect();
@@ -1912,10 +1916,7 @@ impl<'a> Renderer<'a> {
                 AnnualGroup {
                     name: e.name.clone(),
                     href: Some(self.link(&format!("issuers/{}/", e.slug))),
-                    documents: list
-                        .into_iter()
-                        .map(|d| self.doc_summaries[d].clone())
-                        .collect(),
+                    documents: list.into_iter().map(|d| self.doc_summary(d)).collect(),
                 }
             })
             .collect();
@@ -1974,10 +1975,7 @@ impl<'a> Renderer<'a> {
             })
             .map(|e| e.name.as_str())
             .collect();
-        let entries: Vec<Shared> = docs
-            .iter()
-            .map(|(d, _)| self.doc_summaries[*d].clone())
-            .collect();
+        let entries: Vec<Shared> = docs.iter().map(|(d, _)| self.doc_summary(*d)).collect();
         ctx.insert("entries", entries);
         ctx.insert("states", states);
         ctx.insert("issuers", issuers);
@@ -2027,7 +2025,7 @@ impl<'a> Renderer<'a> {
     fn entries(&self, docs: &[usize]) -> Vec<Entry> {
         docs.iter()
             .map(|&d| Entry {
-                doc: self.doc_summaries[d].clone(),
+                doc: self.doc_summary(d),
                 lead: false,
             })
             .collect()
@@ -2129,7 +2127,7 @@ impl<'a> Renderer<'a> {
                 .last_mut()
                 .expect("pushed")
                 .documents
-                .push(self.doc_summaries[d].clone());
+                .push(self.doc_summary(d));
         }
         let issue_dir = self
             .root
@@ -2183,7 +2181,7 @@ impl<'a> Renderer<'a> {
             .position(|&x| x == d)
             .expect("document is in its issue");
         DocView {
-            summary: self.doc_summaries[d].clone(),
+            summary: self.doc_summary(d),
             issuer_links: doc
                 .issuers
                 .iter()
@@ -2237,18 +2235,16 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|(number, target)| CitedRef {
                     doc_number: number.to_string(),
-                    doc: target.map(|t| self.doc_summaries[t].clone()),
+                    doc: target.map(|t| self.doc_summary(t)),
                 })
                 .collect(),
             cited_by: self.citations.cited_by[d]
                 .iter()
-                .map(|&k| self.doc_summaries[k].clone())
+                .map(|&k| self.doc_summary(k))
                 .collect(),
             source: &doc.source,
-            prev: at
-                .checked_sub(1)
-                .map(|k| self.doc_summaries[siblings[k]].clone()),
-            next: siblings.get(at + 1).map(|&k| self.doc_summaries[k].clone()),
+            prev: at.checked_sub(1).map(|k| self.doc_summary(siblings[k])),
+            next: siblings.get(at + 1).map(|&k| self.doc_summary(k)),
         }
     }
 }
