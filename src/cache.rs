@@ -149,7 +149,7 @@ fn header(global: &str) -> String {
 }
 
 /// The first bytes of the file cache: the format and its version.
-const MAGIC: &[u8] = b"gazette-file-cache 3\n";
+const MAGIC: &[u8] = b"gazette-file-cache 4\n";
 
 /// One file, as the cache writes it.
 #[derive(serde::Serialize)]
@@ -203,28 +203,6 @@ impl GlobalKey {
     }
 }
 
-/// Reads the binary file `name` of the cache folder of `dir`, if its last 32 bytes are the
-/// SHA-256 of everything before them and it starts with `header`; returns what follows the
-/// header. `None` when missing, cut short, altered or written for another header.
-pub(crate) fn read_sealed_bytes(dir: &Path, name: &str, header: &[u8]) -> Option<Vec<u8>> {
-    let mut bytes = fs::read(dir.join(CACHE_DIR).join(name)).ok()?;
-    let body_end = bytes.len().checked_sub(32)?;
-    if !bytes[..body_end].starts_with(header)
-        || Sha256::digest(&bytes[..body_end])[..] != bytes[body_end..]
-    {
-        return None;
-    }
-    bytes.truncate(body_end);
-    bytes.drain(..header.len());
-    Some(bytes)
-}
-
-/// Writes `parts` one after the other as the binary file `name` of the cache folder of
-/// `dir`, sealed with their SHA-256; replaced atomically.
-pub(crate) fn write_sealed_bytes(dir: &Path, name: &str, parts: &[&[u8]]) -> std::io::Result<()> {
-    write_sealed_file(&dir.join(CACHE_DIR).join(name), parts)
-}
-
 /// Writes `parts` one after the other as `file`, sealed with their SHA-256; replaced
 /// atomically (a reader finds the old file or the new one, never a part). Creates the folder.
 pub(crate) fn write_sealed_file(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
@@ -258,24 +236,53 @@ pub(crate) fn write_sealed_file(file: &Path, parts: &[&[u8]]) -> std::io::Result
 /// Items encoded together by [`encode_chunks`]; chunks are encoded and decoded in parallel.
 pub const CHUNK: usize = 2048;
 
-/// `items` in chunks of [`CHUNK`], each encoded with bincode, in parallel; written one
-/// after the other by [`chunk_parts`], they are what [`decode_chunks`] reads.
-pub(crate) fn encode_chunks<T: serde::Serialize + Sync>(
+/// `items` in chunks of [`CHUNK`], each encoded with bincode, in parallel.
+pub(crate) fn encode_chunk_list<T: serde::Serialize + Sync>(
     items: &[T],
 ) -> std::io::Result<Vec<Vec<u8>>> {
     use bincode::Options as _;
     use rayon::prelude::*;
     items
         .par_chunks(CHUNK)
+        .map(|chunk| bincode::DefaultOptions::new().serialize(chunk))
+        .collect::<Result<Vec<_>, bincode::Error>>()
+        .map_err(std::io::Error::other)
+}
+
+/// The items of `chunks` from [`encode_chunk_list`], decoded in parallel; `None` if
+/// anything is amiss.
+pub(crate) fn decode_chunk_list<T: serde::de::DeserializeOwned + Send>(
+    chunks: &[&[u8]],
+) -> Option<Vec<T>> {
+    use bincode::Options as _;
+    use rayon::prelude::*;
+    let decoded = chunks
+        .par_iter()
         .map(|chunk| {
-            let bytes = bincode::DefaultOptions::new().serialize(chunk)?;
+            bincode::DefaultOptions::new()
+                .with_limit(chunk.len() as u64)
+                .reject_trailing_bytes()
+                .deserialize::<Vec<T>>(chunk)
+                .ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(decoded.into_iter().flatten().collect())
+}
+
+/// `items` as [`encode_chunk_list`] encodes them, each chunk after its length; written one
+/// after the other by [`chunk_parts`], they are what [`decode_chunks`] reads.
+pub(crate) fn encode_chunks<T: serde::Serialize + Sync>(
+    items: &[T],
+) -> std::io::Result<Vec<Vec<u8>>> {
+    Ok(encode_chunk_list(items)?
+        .into_iter()
+        .map(|bytes| {
             let mut out = Vec::with_capacity(8 + bytes.len());
             out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
             out.extend_from_slice(&bytes);
-            Ok(out)
+            out
         })
-        .collect::<Result<Vec<_>, bincode::Error>>()
-        .map_err(std::io::Error::other)
+        .collect())
 }
 
 /// The parts to write for `chunks` from [`encode_chunks`]: `count`, a buffer for the number
@@ -291,8 +298,6 @@ pub(crate) fn chunk_parts<'c>(chunks: &'c [Vec<u8>], count: &'c mut [u8; 8]) -> 
 pub(crate) fn decode_chunks<T: serde::de::DeserializeOwned + Send>(
     payload: &[u8],
 ) -> Option<Vec<T>> {
-    use bincode::Options as _;
-    use rayon::prelude::*;
     let (count, mut rest) = payload.split_first_chunk::<8>()?;
     let count = u64::from_le_bytes(*count);
     let mut chunks = Vec::new();
@@ -306,17 +311,109 @@ pub(crate) fn decode_chunks<T: serde::de::DeserializeOwned + Send>(
     if chunks.len() as u64 != count {
         return None;
     }
-    let decoded = chunks
+    decode_chunk_list(&chunks)
+}
+
+/// The index of a cache kept as a folder (see [`write_chunked`]).
+const INDEX: &str = "index";
+
+/// Writes a cache kept as the folder `name` of the cache folder of `dir`: one file per
+/// chunk, named by the SHA-256 of its bytes — a chunk that is the same as in the last build
+/// is already there and is not written again, so a rebuild after one edit writes one or two
+/// chunks, not the whole cache — and `index`: `magic`, the chunk names in order, then
+/// `head`, sealed with a SHA-256 and replaced atomically. Chunk files no longer listed are
+/// removed.
+pub(crate) fn write_chunked(
+    dir: &Path,
+    name: &str,
+    magic: &[u8],
+    head: &[&[u8]],
+    chunks: &[Vec<u8>],
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let folder = dir.join(CACHE_DIR).join(name);
+    if folder.is_file() {
+        // A cache of another layout.
+        fs::remove_file(&folder)?;
+    }
+    fs::create_dir_all(&folder)?;
+    let names: Vec<String> = chunks.par_iter().map(|c| key_of(c)).collect();
+    chunks
         .par_iter()
-        .map(|chunk| {
-            bincode::DefaultOptions::new()
-                .with_limit(chunk.len() as u64)
-                .reject_trailing_bytes()
-                .deserialize::<Vec<T>>(chunk)
-                .ok()
+        .zip(&names)
+        .try_for_each(|(chunk, n)| -> std::io::Result<()> {
+            let path = folder.join(n);
+            if fs::metadata(&path).is_ok_and(|m| m.len() == chunk.len() as u64) {
+                return Ok(());
+            }
+            let tmp = folder.join(format!("{n}.tmp{}", std::process::id()));
+            fs::write(&tmp, chunk)?;
+            fs::rename(&tmp, &path)
+        })?;
+    let list = names.join("\n");
+    let len = (list.len() as u64).to_le_bytes();
+    let mut parts = vec![magic, &len, list.as_bytes()];
+    parts.extend_from_slice(head);
+    write_sealed_file(&folder.join(INDEX), &parts)?;
+    let listed: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
+    for entry in fs::read_dir(&folder)?.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file != INDEX && !listed.contains(&*file) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Reads a cache [`write_chunked`] wrote, if its index starts with `magic` and is sealed and
+/// every chunk it lists holds the bytes its name is the digest of: what followed the list
+/// in the index, and the chunks in order. `None` otherwise; a damaged chunk is removed, so
+/// that the next build writes it again.
+pub(crate) fn read_chunked(
+    dir: &Path,
+    name: &str,
+    magic: &[u8],
+) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+    use rayon::prelude::*;
+    let folder = dir.join(CACHE_DIR).join(name);
+    let mut index = fs::read(folder.join(INDEX)).ok()?;
+    let body_end = index.len().checked_sub(32)?;
+    if !index[..body_end].starts_with(magic)
+        || Sha256::digest(&index[..body_end])[..] != index[body_end..]
+    {
+        return None;
+    }
+    index.truncate(body_end);
+    let (list, head) = take_text(&index[magic.len()..])?;
+    let names: Vec<&str> = list.split('\n').filter(|n| !n.is_empty()).collect();
+    let chunks: Option<Vec<Vec<u8>>> = names
+        .par_iter()
+        .map(|n| {
+            if n.len() != 64 || !n.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            let path = folder.join(n);
+            let bytes = fs::read(&path).ok()?;
+            if key_of(&bytes) == *n {
+                Some(bytes)
+            } else {
+                let _ = fs::remove_file(&path);
+                None
+            }
         })
-        .collect::<Option<Vec<_>>>()?;
-    Some(decoded.into_iter().flatten().collect())
+        .collect();
+    Some((head.to_vec(), chunks?))
+}
+
+/// Removes the index of the cache kept as the folder `name` of the cache folder of `dir`
+/// (its chunks are then never read, and the next write reuses or removes them).
+pub(crate) fn remove_chunked(dir: &Path, name: &str) {
+    let folder = dir.join(CACHE_DIR).join(name);
+    let _ = fs::remove_file(folder.join(INDEX));
+    if folder.is_file() {
+        let _ = fs::remove_file(&folder);
+    }
 }
 
 /// Whether `meta` is a regular file of `size` bytes last modified at `mtime`.
@@ -329,9 +426,9 @@ impl PageCache {
     /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
     /// made by this executable for the same key.
     pub fn read(dir: &Path) -> Option<PageCache> {
-        let payload = read_sealed_bytes(dir, FILES_FILE, MAGIC)?;
-        let (made_by, rest) = take_text(&payload)?;
-        let (archive, rest) = take_text(rest)?;
+        let (head, chunks) = read_chunked(dir, FILES_FILE, MAGIC)?;
+        let (made_by, rest) = take_text(&head)?;
+        let (archive, _) = take_text(rest)?;
         let archive = match archive.split_once(' ') {
             Some((front, site)) => Some(ArchiveKeys {
                 front: front.to_string(),
@@ -340,7 +437,8 @@ impl PageCache {
             None if archive.is_empty() => None,
             None => return None,
         };
-        let lines: Vec<LineIn> = decode_chunks(rest)?;
+        let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
+        let lines: Vec<LineIn> = decode_chunk_list(&chunks)?;
         let mut entries = HashMap::with_capacity(lines.len());
         let mut search = std::collections::BTreeSet::new();
         let mut group = Vec::new();
@@ -496,7 +594,7 @@ impl PageCache {
 
     /// Removes the cache of `dir`, so that a build that fails leaves none behind.
     pub fn remove(dir: &Path) {
-        let _ = fs::remove_file(dir.join(CACHE_DIR).join(FILES_FILE));
+        remove_chunked(dir, FILES_FILE);
     }
 
     /// Writes the cache of a successful build: `files` holds every file's digest, `pages`
@@ -547,10 +645,7 @@ impl PageCache {
             &mut head,
             &archive.map_or(String::new(), |k| format!("{} {}", k.front, k.site)),
         );
-        let chunks = encode_chunks(&lines)?;
-        let mut count = [0; 8];
-        let mut parts = vec![MAGIC, &head];
-        parts.extend(chunk_parts(&chunks, &mut count));
-        write_sealed_bytes(dir, FILES_FILE, &parts)
+        let chunks = encode_chunk_list(&lines)?;
+        write_chunked(dir, FILES_FILE, MAGIC, &[&head], &chunks)
     }
 }

@@ -15,26 +15,25 @@
 //! archive front key ([`crate::cache::ArchiveKeys::front`]) as this one, every answer is
 //! known to be the same without asking.
 //!
-//! Memos live in `<output>/.gazette-cache/bodies`: a line naming the format, the version of
-//! gazette and the executable (the renderer's own code is part of what a body's HTML
-//! depends on); the keys of the build that wrote them; the memos by document file, encoded
-//! with bincode in chunks; last, the SHA-256 of everything before. Bodies with warnings get no memo, so their warnings
+//! Memos live in the folder `<output>/.gazette-cache/bodies/`: the memos by document file,
+//! encoded with bincode in chunks, a file per chunk named by its SHA-256 (an unchanged chunk
+//! is not written again), and an index naming the format, the version of gazette and the
+//! executable (the renderer's own code is part of what a body's HTML depends on), the chunks
+//! and the keys of the build that wrote them, sealed with its SHA-256. Bodies with warnings get no memo, so their warnings
 //! are reported by every build.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cache::CACHE_DIR;
 use crate::content::doc_number::DocNumber;
 use crate::content::markdown::{Citation, Cite, LinkResolver};
 
 /// The memo file, inside the cache folder.
 pub const BODIES_FILE: &str = "bodies";
-const FORMAT: &str = "gazette-body-memos 2";
+const FORMAT: &str = "gazette-body-memos 3";
 
 /// One question a body's rendering put to the site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,14 +230,12 @@ impl Memos {
     /// Reads the memos kept in the output folder `dir`; `None` when there are none, they
     /// are damaged, or another gazette wrote them.
     pub fn read(dir: &Path) -> Option<Memos> {
-        let payload = crate::cache::read_sealed_bytes(dir, BODIES_FILE, header().as_bytes())?;
-        let (len, rest) = payload.split_first_chunk::<8>()?;
-        let (made_for, rest) =
-            rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
-        let entries: Vec<(String, Memo)> = crate::cache::decode_chunks(rest)?;
+        let (made_for, chunks) = crate::cache::read_chunked(dir, BODIES_FILE, header().as_bytes())?;
+        let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
+        let entries: Vec<(String, Memo)> = crate::cache::decode_chunk_list(&chunks)?;
         Some(Memos {
             entries: entries.into_iter().collect(),
-            made_for: String::from_utf8(made_for.to_vec()).ok()?,
+            made_for: String::from_utf8(made_for).ok()?,
         })
     }
 
@@ -256,25 +253,28 @@ impl Memos {
         memos: impl Iterator<Item = (&'m str, &'m Memo)>,
     ) -> std::io::Result<()> {
         let memos: Vec<(&str, &Memo)> = memos.collect();
-        let chunks = crate::cache::encode_chunks(&memos)?;
-        let header = header();
-        let made_for_len = (made_for.len() as u64).to_le_bytes();
-        let mut count = [0; 8];
-        let mut parts = vec![header.as_bytes(), &made_for_len, made_for.as_bytes()];
-        parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
-        crate::cache::write_sealed_bytes(dir, BODIES_FILE, &parts)
+        let chunks = crate::cache::encode_chunk_list(&memos)?;
+        crate::cache::write_chunked(
+            dir,
+            BODIES_FILE,
+            header().as_bytes(),
+            &[made_for.as_bytes()],
+            &chunks,
+        )
     }
 
     /// Removes the memos of `dir`.
     pub fn remove(dir: &Path) {
-        let _ = fs::remove_file(dir.join(CACHE_DIR).join(BODIES_FILE));
+        crate::cache::remove_chunked(dir, BODIES_FILE);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::CACHE_DIR;
     use crate::content::markdown::NoLinks;
+    use std::fs;
 
     struct Links;
     impl LinkResolver for Links {
@@ -328,13 +328,33 @@ mod tests {
                 .seq,
             16
         );
-        let file = dir.join(CACHE_DIR).join(BODIES_FILE);
-        let mut bytes = fs::read(&file).unwrap();
+        // Written again unchanged, the chunk file is kept as it is.
+        let folder = dir.join(CACHE_DIR).join(BODIES_FILE);
+        let chunk = fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| !p.ends_with("index"))
+            .unwrap();
+        let written = fs::metadata(&chunk).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        assert_eq!(fs::metadata(&chunk).unwrap().modified().unwrap(), written);
+        // A flipped bit in a chunk or in the index, or an empty index, is noticed; the
+        // damaged chunk is removed, and written again by the next write.
+        let mut bytes = fs::read(&chunk).unwrap();
         let at = bytes.len() / 2;
         bytes[at] ^= 1;
-        fs::write(&file, &bytes).unwrap();
+        fs::write(&chunk, &bytes).unwrap();
         assert!(Memos::read(&dir).is_none(), "a flipped bit is noticed");
-        fs::write(&file, "").unwrap();
+        assert!(!chunk.exists());
+        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        assert!(Memos::read(&dir).is_some());
+        let index = folder.join("index");
+        let mut bytes = fs::read(&index).unwrap();
+        bytes[10] ^= 1;
+        fs::write(&index, &bytes).unwrap();
+        assert!(Memos::read(&dir).is_none());
+        fs::write(&index, "").unwrap();
         assert!(Memos::read(&dir).is_none());
         let _ = fs::remove_dir_all(&dir);
     }

@@ -63,10 +63,21 @@ fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// The index of the file cache (a folder of chunks and their index).
 fn cache_file(output: &Path) -> PathBuf {
     output
         .join(gazette::cache::CACHE_DIR)
         .join(gazette::cache::FILES_FILE)
+        .join("index")
+}
+
+/// A chunk file of the cache kept in `folder`.
+fn a_chunk(folder: &Path) -> PathBuf {
+    fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| !p.ends_with("index"))
+        .expect("a chunk")
 }
 
 fn multi() -> (TempDir, PathBuf) {
@@ -168,8 +179,15 @@ fn incremental_build_equals_full_build_after_each_edit() {
 fn a_damaged_cache_is_ignored() {
     let (site, output) = multi();
     build_with(site.path(), &output, false);
+    // Flip one byte in the middle of a chunk (files' records), then of the index.
+    let chunk = a_chunk(cache_file(&output).parent().unwrap());
+    let mut bytes = fs::read(&chunk).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    fs::write(&chunk, &bytes).unwrap();
+    let summary = assert_same_as_full(site.path(), &output, "damaged chunk");
+    assert_eq!(summary.cached_pages, 0);
     let mut bytes = fs::read(cache_file(&output)).unwrap();
-    // Flip one byte in the middle (the files' records).
     let at = bytes.len() / 2;
     bytes[at] ^= 1;
     fs::write(cache_file(&output), &bytes).unwrap();
@@ -462,8 +480,10 @@ fn damaged_load_cache_or_memos_are_ignored() {
     age(&site.path().join("content"));
     let first = build_with(site.path(), &output, false);
     let cache = output.join(gazette::cache::CACHE_DIR);
-    for name in [gazette::LOAD_CACHE_FILE, gazette::render::memo::BODIES_FILE] {
-        let file = cache.join(name);
+    for file in [
+        cache.join(gazette::LOAD_CACHE_FILE),
+        a_chunk(&cache.join(gazette::render::memo::BODIES_FILE)),
+    ] {
         let mut bytes = fs::read(&file).unwrap();
         let at = bytes.len() / 2;
         bytes[at] ^= 0x20;
