@@ -495,32 +495,23 @@ impl PageCache {
         matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
     }
 
-    /// Every recorded file made from `fingerprint`, in path order, if there is one and all
-    /// are still as they were published.
-    pub fn group(&self, dir: &Path, fingerprint: &str) -> Option<Vec<(String, Entry)>> {
+    /// The publishing files of the last build (those made from its site key), in path
+    /// order, if the cache is trusted, there is one, and all are still as they were published.
+    pub fn publishing_files(&self, dir: &Path) -> Option<Vec<(String, Entry)>> {
         use rayon::prelude::*;
-        if !self.fingerprints {
+        if !self.fingerprints || self.group.is_empty() {
             return None;
         }
-        let mut files: Vec<(&String, &Entry)> =
-            if self.archive.as_ref().is_some_and(|k| k.site == fingerprint) {
-                // Listed when read (the lines come in path order).
-                self.group
-                    .iter()
-                    .filter_map(|p| self.entries.get_key_value(p))
-                    .collect()
-            } else {
-                self.entries
-                    .iter()
-                    .filter(|(_, e)| e.fingerprint.as_deref() == Some(fingerprint))
-                    .collect()
-            };
-        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let files: Vec<(&String, &Entry)> = self
+            .group
+            .iter()
+            .map(|p| self.entries.get_key_value(p))
+            .collect::<Option<_>>()?;
         let intact = files.par_iter().all(|(path, entry)| {
             fs::symlink_metadata(dir.join(path))
                 .is_ok_and(|meta| matches(&meta, entry.digest.size, entry.mtime))
         });
-        (intact && !files.is_empty()).then(|| {
+        intact.then(|| {
             files
                 .into_iter()
                 .map(|(p, e)| (p.clone(), e.clone()))

@@ -43,9 +43,9 @@
 //!
 //! `gazette-load-cache` and the format version; the length and text of a header naming the
 //! gazette version, the executable and the key; the start time of the load and the number
-//! of chunks; the records in chunks of [`crate::cache::CHUNK`], each its length and the chunk encoded
-//! with bincode (chunks are encoded and decoded in parallel); last, the SHA-256 of
-//! everything before. Anything missing, damaged or different makes [`LoadCache::read`]
+//! of chunks; the records in chunks of [`crate::cache::CHUNK`], each its length and the
+//! chunk encoded with bincode (chunks are encoded and decoded in parallel); last, the
+//! SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
 
 use std::collections::HashMap;

@@ -202,8 +202,9 @@ pub struct Document {
     pub positions: BTreeMap<String, (usize, usize)>,
     /// The identity of the file when it was read.
     pub stamp: Stamp,
-    /// The key (see [`crate::cache::key_of`]) of the file's path and front matter: what the record holds but the body
-    /// (the site's settings, from which the record is also made, are keyed apart).
+    /// The key (see [`crate::cache::key_of`]) of the file's path and front matter: what the
+    /// record holds but the body (the site's settings, from which the record is also made, are
+    /// keyed apart).
     pub front: [u8; 32],
     /// Whether the document was taken from the [`LoadCache`] instead of being parsed.
     #[serde(skip)]

@@ -46,8 +46,9 @@ impl Facts<'_> {
         m
     }
 
-    /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads besides the settings (which the
-    /// page cache's key covers): it must change whenever that JSON-LD would.
+    /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads
+    /// besides the settings (which the page cache's key covers): it must change whenever that
+    /// JSON-LD would.
     pub fn document_jsonld_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
         let issue = &self.archive.issues[doc.issue];

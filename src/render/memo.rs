@@ -19,8 +19,8 @@
 //! encoded with bincode in chunks, a file per chunk named by its SHA-256 (an unchanged chunk
 //! is not written again), and an index naming the format, the version of gazette and the
 //! executable (the renderer's own code is part of what a body's HTML depends on), the chunks
-//! and the keys of the build that wrote them, sealed with its SHA-256. Bodies with warnings get no memo, so their warnings
-//! are reported by every build.
+//! and the keys of the build that wrote them, sealed with its SHA-256. Bodies with warnings get
+//! no memo, so their warnings are reported by every build.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -218,6 +218,7 @@ pub fn made_for(global: &str, front: &str) -> String {
 
 impl Memos {
     /// The memo of the document file `source`.
+    #[cfg(test)]
     pub fn get(&self, source: &str) -> Option<&Memo> {
         self.entries.get(source)
     }

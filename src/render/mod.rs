@@ -1001,13 +1001,14 @@ impl<'a> Renderer<'a> {
         let facts = &self.facts;
         // The publishing files show the archive but no body: when the archive keys are those
         // of the last build, its files are kept as they are.
-        let group = &self.keys.site;
         let mut files = Vec::new();
-        if !(self.same_archive && self.reuse_group(group, output, &mut rendered)) {
+        if !self.reuse_publishing_files(output, &mut rendered) {
             files = self.publishing_files(&pages);
             if self.cache.is_some() {
                 for (path, _) in &files {
-                    rendered.fingerprints.insert(path.clone(), group.clone());
+                    rendered
+                        .fingerprints
+                        .insert(path.clone(), self.keys.site.clone());
                 }
             }
         }
@@ -1070,12 +1071,7 @@ impl<'a> Renderer<'a> {
         let clean = match page {
             Page::Document(d) => self.archive.documents[d].reused && self.bodies[d].clean,
             Page::Issue(i) => self.note_is_clean(i),
-            Page::Home => self
-                .index
-                .years
-                .first()
-                .and_then(|(_, v)| v.first())
-                .is_none_or(|&i| self.note_is_clean(i)),
+            Page::Home => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
             _ => true,
         };
         if !clean {
@@ -1085,6 +1081,15 @@ impl<'a> Renderer<'a> {
         let entry = cache.kept(dir, &file)?;
         output.keep(&file, entry.mtime);
         Some((file, entry.clone()))
+    }
+
+    /// The newest issue, which the home page shows.
+    fn latest_issue(&self) -> Option<usize> {
+        self.index
+            .years
+            .first()
+            .and_then(|(_, v)| v.first())
+            .copied()
     }
 
     /// Whether issue `i`'s note renders without problems.
@@ -1160,16 +1165,19 @@ impl<'a> Renderer<'a> {
         files
     }
 
-    /// Takes the files the last build made from `fingerprint` as it published them, if all
-    /// are still in place.
-    fn reuse_group(&self, fingerprint: &str, output: &dyn Sink, rendered: &mut Rendered) -> bool {
+    /// Takes the publishing files of the last build as it published them, when its archive
+    /// keys are this build's and all are still in place.
+    fn reuse_publishing_files(&self, output: &dyn Sink, rendered: &mut Rendered) -> bool {
         let Some((Some(cache), dir)) = self.cache else {
             return false;
         };
-        let Some(files) = cache.group(dir, fingerprint) else {
+        if !self.same_archive {
+            return false;
+        }
+        let Some(files) = cache.publishing_files(dir) else {
             return false;
         };
-        keep_files(files, fingerprint, output, rendered);
+        keep_files(files, &self.keys.site, output, rendered);
         true
     }
 
@@ -1620,9 +1628,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The key (see [`crate::cache::key_of`]) of what a page is rendered from: its template and its whole context (the
-    /// templates themselves are covered by the cache's global key), the site's part and a
-    /// document's body by their digests.
+    /// The key (see [`crate::cache::key_of`]) of what a page is rendered from: its template and
+    /// its whole context (the templates themselves are covered by the cache's global key), the
+    /// site's part and a document's body by their digests.
     fn fingerprint(&self, prepared: &mut Prepared<'_>) -> String {
         let mut h = crate::cache::key_hasher();
         h.update(prepared.template.as_bytes());
@@ -1654,12 +1662,7 @@ impl<'a> Renderer<'a> {
             Page::Home => {
                 let path = self.page_path(page);
                 let mut ctx = self.context(&path, "home", &self.config.title, vec![]);
-                let latest = self
-                    .index
-                    .years
-                    .first()
-                    .and_then(|(_, v)| v.first())
-                    .copied();
+                let latest = self.latest_issue();
                 let root = root_for(self.config, &path);
                 ctx.insert(
                     "latest",

@@ -62,6 +62,8 @@ impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
         tera::Value::from_serializable(self)
     }
     fn digest(&self) -> String {
+        // Serialised whole, then hashed at once: faster than feeding the hasher serde's many
+        // small writes.
         let json = in_mode(false, || serde_json::to_vec(self).unwrap_or_default());
         crate::cache::key_of(&json)
     }
