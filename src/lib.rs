@@ -14,6 +14,7 @@ pub mod cache;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod import;
 pub mod index;
 pub mod lint;
 pub mod output;
