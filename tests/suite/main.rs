@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod bundled;
 mod cli;
+mod edit_sequences;
 mod golden;
 mod incremental;
 mod invalid;
