@@ -45,7 +45,7 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    fn start(dir: PathBuf) -> Server {
+    pub(crate) fn start(dir: PathBuf) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         listener.set_nonblocking(true).unwrap();
