@@ -139,7 +139,8 @@ fn the_nu_html_checker_finds_no_error_in_any_page_of_the_bundled_and_fixture_sit
 fn axe_violations(b: &Browser, axe: &str) -> Vec<String> {
     let url = b.driver.current_url();
     assert_eq!(
-        b.driver.run("return document.querySelectorAll('h1').length;"),
+        b.driver
+            .run("return document.querySelectorAll('h1').length;"),
         1,
         "{url}: not a page of the site"
     );
