@@ -24,9 +24,9 @@ use crate::support::*;
 const WAIT: Duration = Duration::from_secs(30);
 
 /// One browser at a time: the machine is small.
-static BROWSER: Mutex<()> = Mutex::new(());
+pub(crate) static BROWSER: Mutex<()> = Mutex::new(());
 
-fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
         return Some(PathBuf::from(p));
     }
@@ -38,14 +38,14 @@ fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
 
 // --- A static file server on 127.0.0.1 -------------------------------------------------
 
-struct Server {
+pub(crate) struct Server {
     port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
 impl Server {
-    fn start(dir: PathBuf) -> Server {
+    pub(crate) fn start(dir: PathBuf) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         listener.set_nonblocking(true).unwrap();
@@ -71,7 +71,7 @@ impl Server {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}/{path}", self.port)
     }
 }
@@ -133,7 +133,7 @@ fn serve(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
 
 // --- A minimal WebDriver client ---------------------------------------------------------
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     session: String,
@@ -239,18 +239,18 @@ impl Driver {
             .unwrap_or_else(|e| panic!("WebDriver {what}: {e}"))
     }
 
-    fn go(&self, url: &str) {
+    pub(crate) fn go(&self, url: &str) {
         self.call("POST", "url", Some(json!({ "url": url })));
     }
 
-    fn current_url(&self) -> String {
+    pub(crate) fn current_url(&self) -> String {
         self.call("GET", "url", None)
             .as_str()
             .unwrap_or_default()
             .to_string()
     }
 
-    fn run(&self, script: &str) -> Value {
+    pub(crate) fn run(&self, script: &str) -> Value {
         self.call(
             "POST",
             "execute/sync",
@@ -258,7 +258,7 @@ impl Driver {
         )
     }
 
-    fn run_async(&self, script: &str) -> Value {
+    pub(crate) fn run_async(&self, script: &str) -> Value {
         self.call(
             "POST",
             "execute/async",
@@ -267,7 +267,7 @@ impl Driver {
     }
 
     /// Runs `script` until it returns something other than null or false.
-    fn wait_for(&self, what: &str, script: &str) -> Value {
+    pub(crate) fn wait_for(&self, what: &str, script: &str) -> Value {
         let deadline = Instant::now() + WAIT;
         loop {
             let v = self.run(script);
@@ -298,7 +298,7 @@ impl Driver {
         }
     }
 
-    fn screenshot(&self, name: &str) {
+    pub(crate) fn screenshot(&self, name: &str) {
         let Some(dir) = std::env::var_os("GAZETTE_SCREENSHOTS") else {
             return;
         };
@@ -348,15 +348,15 @@ fn base64_decode(text: &str) -> Vec<u8> {
 
 // --- The site under test ----------------------------------------------------------------
 
-struct Browser {
-    _site: TempDir,
-    server: Server,
-    driver: Driver,
+pub(crate) struct Browser {
+    pub(crate) site: TempDir,
+    pub(crate) server: Server,
+    pub(crate) driver: Driver,
 }
 
 /// Builds the bundled archive with its search index and opens a browser on it; `None` (with
 /// a message) when no browser is installed.
-fn browser() -> Option<Browser> {
+pub(crate) fn browser() -> Option<Browser> {
     let chromium = find_binary(
         "GAZETTE_CHROMIUM",
         &["chromium", "chromium-browser", "google-chrome"],
@@ -384,13 +384,13 @@ fn browser() -> Option<Browser> {
     let server = Server::start(out);
     let driver = Driver::start(&chromium, &chromedriver, &site.path().join("profile"));
     Some(Browser {
-        _site: site,
+        site,
         server,
         driver,
     })
 }
 
-fn query_url(b: &Browser, q: &str) -> String {
+pub(crate) fn query_url(b: &Browser, q: &str) -> String {
     let encoded: String = q
         .bytes()
         .map(|c| match c {
@@ -402,7 +402,7 @@ fn query_url(b: &Browser, q: &str) -> String {
 }
 
 /// Result links of the Pagefind UI, once the search is done.
-const RESULTS: &str = r#"
+pub(crate) const RESULTS: &str = r#"
     const msg = document.querySelector('.pagefind-ui__message');
     const results = document.querySelectorAll('.pagefind-ui__result');
     const links = [...document.querySelectorAll('.pagefind-ui__result-link')];

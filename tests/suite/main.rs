@@ -6,6 +6,7 @@ mod bundled;
 mod cli;
 mod edit_sequences;
 mod golden;
+mod html_checkers;
 mod incremental;
 mod invalid;
 mod legal;
