@@ -330,9 +330,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(p) = progress {
         p.finish(Phase::Load, started.elapsed());
     }
-    let output = output::Output::prepare(&places.output, options.force, &mut state)?;
-    let published = output.tree();
-    let state = state.make()?;
     let source_date = match options.source_date_epoch {
         Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
             Error::Fatal(format!(
@@ -340,6 +337,16 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             ))
         })?),
         None => None,
+    };
+    let output = output::Output::prepare(&places.output, options.force, &mut state)?;
+    let published = output.tree();
+    // From here on every way out of the build removes the staging folder.
+    let state = match state.make() {
+        Ok(state) => state,
+        Err(e) => {
+            output.discard();
+            return Err(e);
+        }
     };
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));

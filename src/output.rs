@@ -416,8 +416,15 @@ impl Output {
         }
         // Recorded before anything is written into the folder, so that a build stopped at
         // any moment leaves a folder the next build knows as its own.
-        let meta = fs::metadata(dir).map_err(|e| Error::io("read", dir, e))?;
-        state.claim(&meta)?;
+        let claimed = fs::metadata(dir)
+            .map_err(|e| Error::io("read", dir, e))
+            .and_then(|meta| state.claim(&meta));
+        if let Err(e) = claimed {
+            if created_dir {
+                let _ = fs::remove_dir(dir);
+            }
+            return Err(e);
+        }
         let staging_path = dir.join(STAGING_DIR);
         tree.remove_all(STAGING_DIR)
             .map_err(|e| Error::io("clear", &staging_path, e))?;
@@ -570,6 +577,16 @@ impl Output {
     /// that is not in `keep` (the files of this build, by site path). The staging folder goes
     /// too: what is left is the site and nothing else.
     pub fn apply<V>(self, keep: &BTreeMap<String, V>) -> Result<Applied> {
+        let result = self.publish(keep);
+        if result.is_err() {
+            // The site is part old, part new: the next build compares every file again
+            // (this one wrote no file cache), and the staging folder goes all the same.
+            let _ = self.tree.remove_all(STAGING_DIR);
+        }
+        result
+    }
+
+    fn publish<V>(&self, keep: &BTreeMap<String, V>) -> Result<Applied> {
         let mut applied = Applied::default();
         let staging = self.staging.root().to_path_buf();
         // Move staged files into place; a link or a file of the old site standing where a

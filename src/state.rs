@@ -133,7 +133,16 @@ impl State {
         let fail = |e: io::Error| Error::io("create", &self.cache.path(&self.key), e);
         match &self.default_in {
             Some(root) => {
-                Tree::new(root).make_dirs(CACHE_DIR, true).map_err(fail)?;
+                let root = Tree::new(root);
+                // A link there is gazette's to replace; a file may be someone's.
+                if root.meta(CACHE_DIR).is_ok_and(|m| m.is_file()) {
+                    return Err(Error::Fatal(format!(
+                        "{} is a file: the build state needs that name for a folder; \
+                         move the file or pass --cache-dir",
+                        root.path(CACHE_DIR).display()
+                    )));
+                }
+                root.make_dirs(CACHE_DIR, true).map_err(fail)?;
             }
             None => fs::create_dir_all(self.cache.root()).map_err(fail)?,
         }

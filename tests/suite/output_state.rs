@@ -283,6 +283,25 @@ fn an_output_folder_of_an_earlier_version_is_cleaned_of_its_build_state() {
     assert_only_the_site(&out);
 }
 
+#[test]
+fn a_file_where_the_cache_folder_goes_is_kept_and_the_build_stops() {
+    let site = multi();
+    let file = site.path().join(gazette::cache::CACHE_DIR);
+    fs::write(&file, "someone's notes").unwrap();
+    let out = site.path().join("public");
+    let result = build(site.path(), &out);
+    assert!(
+        matches!(&result, Err(gazette::error::Error::Fatal(m)) if m.contains("is a file")),
+        "{:?}",
+        result.map(|s| s.files)
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "someone's notes");
+    assert!(
+        !out.exists(),
+        "the output folder made for the build is gone"
+    );
+}
+
 /// Every entry under `dir` (not following links), with its bytes for files and its
 /// modification time: what must not change in a victim folder.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
