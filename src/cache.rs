@@ -1,8 +1,8 @@
 //! The file cache: what each file of the last build was, and what each HTML page was made
 //! from.
 //!
-//! It lives in the output folder's state folder (`files`, see [`crate::state`]), is not part of the site (no manifest entry,
-//! never served, never removed as stale) and is written only after a successful build. It
+//! It lives in the output folder's state folder (`files/`, see [`crate::state`]), out of the
+//! site, and is written only after a successful build. It
 //! names the cache format, then the version of gazette, the executable that wrote it and a
 //! key of everything every page depends on (settings, templates, build options); then the
 //! keys of the archive the pages were made from ([`ArchiveKeys`]); then, for every published

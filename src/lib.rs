@@ -5,8 +5,10 @@
 //! validate every file in parallel ([`content`]), build the indexes once ([`index`]), render
 //! every page in parallel through the theme ([`render`]) together with the files for
 //! machines and mirrors — feeds, sitemaps, redirects, open data, the manifest
-//! ([`publish`]) — and publish the result atomically ([`output`]). The library never prints;
-//! the binary reports.
+//! ([`publish`]) — and publish the result atomically ([`output`]), keeping what the next
+//! build can reuse in the build state, out of the published folder ([`state`]). Paths inside
+//! the output and cache folders are reached without following links ([`tree`]). The library
+//! never prints; the binary reports.
 
 #![warn(missing_docs)]
 
