@@ -106,6 +106,10 @@ fn a_killed_first_build_does_not_block_the_next() {
             &format!("first build killed after {delay:?}"),
         );
     }
+    eprintln!(
+        "{interrupted} of {} kills fell while the build ran",
+        FRACTIONS.len()
+    );
     assert!(interrupted > 0, "no kill fell while a build ran");
 }
 
@@ -180,5 +184,9 @@ fn a_killed_rebuild_does_not_block_the_next() {
         );
         restore(&saved);
     }
+    eprintln!(
+        "{interrupted} of {} kills fell while the build ran",
+        FRACTIONS.len()
+    );
     assert!(interrupted > 0, "no kill fell while a build ran");
 }
