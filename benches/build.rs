@@ -41,7 +41,13 @@ struct Run {
 
 fn build_once(root: &Path, out: &Path, flags: &[&str], threads: Option<usize>) -> Run {
     let _ = std::fs::remove_dir_all(out);
+    let _ = std::fs::remove_dir_all(cache_of(out));
     build_into(root, out, flags, threads)
+}
+
+/// Where the build state of `out` is kept: beside it, so that a cold build starts without.
+fn cache_of(out: &Path) -> std::path::PathBuf {
+    out.with_extension("cache")
 }
 
 /// Builds into `out` as it stands (with the cache of the last build, if any).
@@ -59,6 +65,8 @@ fn build_into(root: &Path, out: &Path, flags: &[&str], threads: Option<usize>) -
         .arg(root)
         .arg("--output")
         .arg(out)
+        .arg("--cache-dir")
+        .arg(cache_of(out))
         .args(flags);
     if let Some(n) = threads {
         command.env("RAYON_NUM_THREADS", n.to_string());
@@ -194,5 +202,6 @@ fn main() {
             }
         }
         let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_dir_all(cache_of(&out));
     }
 }

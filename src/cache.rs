@@ -1,8 +1,8 @@
 //! The file cache: what each file of the last build was, and what each HTML page was made
 //! from.
 //!
-//! It lives in `<output>/.gazette-cache/files`, is not part of the site (no manifest entry,
-//! never served, never removed as stale) and is written only after a successful build. It
+//! It lives in the output folder's state folder (`files/`, see [`crate::state`]), out of the
+//! site, and is written only after a successful build. It
 //! names the cache format, then the version of gazette, the executable that wrote it and a
 //! key of everything every page depends on (settings, templates, build options); then the
 //! keys of the archive the pages were made from ([`ArchiveKeys`]); then, for every published
@@ -28,10 +28,11 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::output::FileDigest;
+use crate::tree::Tree;
 
-/// The cache folder, inside the output folder.
+/// The default cache folder, at the site root (see [`crate::state`]).
 pub const CACHE_DIR: &str = ".gazette-cache";
-/// The file cache, inside [`CACHE_DIR`].
+/// The file cache, inside an output folder's state folder.
 pub const FILES_FILE: &str = "files";
 
 /// One file as it was published.
@@ -203,34 +204,21 @@ impl GlobalKey {
     }
 }
 
-/// Writes `parts` one after the other as `file`, sealed with their SHA-256; replaced
-/// atomically (a reader finds the old file or the new one, never a part). Creates the folder.
-pub(crate) fn write_sealed_file(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+/// Writes `parts` one after the other as the file `rel` of `tree`, sealed with their
+/// SHA-256; replaced atomically (a reader finds the old file or the new one, never a part).
+/// Makes its folders; links on the way are replaced, never followed.
+pub(crate) fn write_sealed_file(tree: &Tree, rel: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let mut tmp = file.as_os_str().to_os_string();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = std::path::PathBuf::from(tmp);
-    let write = || -> std::io::Result<()> {
+    tree.write_file(rel, |file| {
         let mut hasher = Sha256::new();
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         for part in parts {
             hasher.update(part);
             out.write_all(part)?;
         }
         out.write_all(&hasher.finalize())?;
-        out.into_inner().map_err(|e| e.into_error())?;
-        fs::rename(&tmp, file)
-    };
-    let result = write();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+        out.flush()
+    })
 }
 
 /// Items encoded together by [`encode_chunks`]; chunks are encoded and decoded in parallel.
@@ -317,67 +305,65 @@ pub(crate) fn decode_chunks<T: serde::de::DeserializeOwned + Send>(
 /// The index of a cache kept as a folder (see [`write_chunked`]).
 const INDEX: &str = "index";
 
-/// Writes a cache kept as the folder `name` of the cache folder of `dir`: one file per
+/// Writes a cache kept as the folder `name` of the state folder `state`: one file per
 /// chunk, named by the SHA-256 of its bytes — a chunk that is the same as in the last build
 /// is already there and is not written again, so a rebuild after one edit writes one or two
 /// chunks, not the whole cache — and `index`: `magic`, the chunk names in order, then
 /// `head`, sealed with a SHA-256 and replaced atomically. Chunk files no longer listed are
-/// removed.
+/// removed. A link standing where the folder or a file should be is replaced, not followed.
 pub(crate) fn write_chunked(
-    dir: &Path,
+    state: &Tree,
     name: &str,
     magic: &[u8],
     head: &[&[u8]],
     chunks: &[Vec<u8>],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let folder = dir.join(CACHE_DIR).join(name);
-    if folder.is_file() {
-        // A cache of another layout.
-        fs::remove_file(&folder)?;
-    }
-    fs::create_dir_all(&folder)?;
+    let folder = Path::new(name);
+    // A file here is a cache of another layout; a link is not the way to the cache.
+    state.make_dirs(folder, true)?;
     let names: Vec<String> = chunks.par_iter().map(|c| key_of(c)).collect();
     chunks
         .par_iter()
         .zip(&names)
         .try_for_each(|(chunk, n)| -> std::io::Result<()> {
             let path = folder.join(n);
-            if fs::metadata(&path).is_ok_and(|m| m.len() == chunk.len() as u64) {
+            if state
+                .meta(&path)
+                .is_ok_and(|m| m.is_file() && m.len() == chunk.len() as u64)
+            {
                 return Ok(());
             }
-            let tmp = folder.join(format!("{n}.tmp{}", std::process::id()));
-            fs::write(&tmp, chunk)?;
-            fs::rename(&tmp, &path)
+            state.write_file(&path, |f| std::io::Write::write_all(f, chunk))
         })?;
     let list = names.join("\n");
     let len = (list.len() as u64).to_le_bytes();
     let mut parts = vec![magic, &len, list.as_bytes()];
     parts.extend_from_slice(head);
-    write_sealed_file(&folder.join(INDEX), &parts)?;
+    write_sealed_file(state, &folder.join(INDEX), &parts)?;
     let listed: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
-    for entry in fs::read_dir(&folder)?.flatten() {
+    for entry in state.read_dir(folder)?.flatten() {
         let file = entry.file_name();
         let file = file.to_string_lossy();
         if file != INDEX && !listed.contains(&*file) {
-            let _ = fs::remove_file(entry.path());
+            let _ = state.remove_all(folder.join(&*file));
         }
     }
     Ok(())
 }
 
-/// Reads a cache [`write_chunked`] wrote, if its index starts with `magic` and is sealed and
-/// every chunk it lists holds the bytes its name is the digest of: what followed the list
-/// in the index, and the chunks in order. `None` otherwise; a damaged chunk is removed, so
-/// that the next build writes it again.
+/// Reads a cache [`write_chunked`] wrote in `state`, if its index starts with `magic` and is
+/// sealed and every chunk it lists holds the bytes its name is the digest of: what followed
+/// the list in the index, and the chunks in order. `None` otherwise; a damaged chunk is
+/// removed, so that the next build writes it again.
 pub(crate) fn read_chunked(
-    dir: &Path,
+    state: &Tree,
     name: &str,
     magic: &[u8],
 ) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
     use rayon::prelude::*;
-    let folder = dir.join(CACHE_DIR).join(name);
-    let mut index = fs::read(folder.join(INDEX)).ok()?;
+    let folder = Path::new(name);
+    let mut index = state.read(folder.join(INDEX)).ok()?;
     let body_end = index.len().checked_sub(32)?;
     if !index[..body_end].starts_with(magic)
         || Sha256::digest(&index[..body_end])[..] != index[body_end..]
@@ -394,11 +380,11 @@ pub(crate) fn read_chunked(
                 return None;
             }
             let path = folder.join(n);
-            let bytes = fs::read(&path).ok()?;
+            let bytes = state.read(&path).ok()?;
             if key_of(&bytes) == *n {
                 Some(bytes)
             } else {
-                let _ = fs::remove_file(&path);
+                let _ = state.remove_file(&path);
                 None
             }
         })
@@ -406,13 +392,13 @@ pub(crate) fn read_chunked(
     Some((head.to_vec(), chunks?))
 }
 
-/// Removes the index of the cache kept as the folder `name` of the cache folder of `dir`
-/// (its chunks are then never read, and the next write reuses or removes them).
-pub(crate) fn remove_chunked(dir: &Path, name: &str) {
-    let folder = dir.join(CACHE_DIR).join(name);
-    let _ = fs::remove_file(folder.join(INDEX));
-    if folder.is_file() {
-        let _ = fs::remove_file(&folder);
+/// Removes the index of the cache kept as the folder `name` of the state folder `state` (its
+/// chunks are then never read, and the next write reuses or removes them).
+pub(crate) fn remove_chunked(state: &Tree, name: &str) {
+    let folder = Path::new(name);
+    let _ = state.remove_file(folder.join(INDEX));
+    if state.meta(folder).is_ok_and(|m| !m.is_dir()) {
+        let _ = state.remove_file(folder);
     }
 }
 
@@ -422,11 +408,11 @@ fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
 }
 
 impl PageCache {
-    /// Reads the cache of the output folder `dir`; `None` when there is none or it is
+    /// Reads the cache kept in the state folder `state`; `None` when there is none or it is
     /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
     /// made by this executable for the same key.
-    pub fn read(dir: &Path) -> Option<PageCache> {
-        let (head, chunks) = read_chunked(dir, FILES_FILE, MAGIC)?;
+    pub fn read(state: &Tree) -> Option<PageCache> {
+        let (head, chunks) = read_chunked(state, FILES_FILE, MAGIC)?;
         let (made_by, rest) = take_text(&head)?;
         let (archive, _) = take_text(rest)?;
         let archive = match archive.split_once(' ') {
@@ -485,19 +471,19 @@ impl PageCache {
 
     /// The published page at `path`, as the last build made it, if the cache is trusted and
     /// the file is still as it was published: for a page whose inputs are known unchanged.
-    pub fn kept(&self, dir: &Path, path: &str) -> Option<&Entry> {
+    pub fn kept(&self, dir: &Tree, path: &str) -> Option<&Entry> {
         if !self.fingerprints {
             return None;
         }
         let entry = self.entries.get(path)?;
         entry.fingerprint.as_ref()?;
-        let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+        let meta = dir.meta(path).ok()?;
         matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
     }
 
     /// The publishing files of the last build (those made from its site key), in path
     /// order, if the cache is trusted, there is one, and all are still as they were published.
-    pub fn publishing_files(&self, dir: &Path) -> Option<Vec<(String, Entry)>> {
+    pub fn publishing_files(&self, dir: &Tree) -> Option<Vec<(String, Entry)>> {
         use rayon::prelude::*;
         if !self.fingerprints || self.group.is_empty() {
             return None;
@@ -508,7 +494,7 @@ impl PageCache {
             .map(|p| self.entries.get_key_value(p))
             .collect::<Option<_>>()?;
         let intact = files.par_iter().all(|(path, entry)| {
-            fs::symlink_metadata(dir.join(path))
+            dir.meta(path)
                 .is_ok_and(|meta| matches(&meta, entry.digest.size, entry.mtime))
         });
         intact.then(|| {
@@ -521,7 +507,7 @@ impl PageCache {
 
     /// The published page at `path`, if it was made from `fingerprint` and is still as it
     /// was published (same size and modification time).
-    pub fn hit(&self, dir: &Path, path: &str, fingerprint: &str) -> Option<&Entry> {
+    pub fn hit(&self, dir: &Tree, path: &str, fingerprint: &str) -> Option<&Entry> {
         if !self.fingerprints {
             return None;
         }
@@ -529,19 +515,19 @@ impl PageCache {
         if entry.fingerprint.as_deref() != Some(fingerprint) {
             return None;
         }
-        let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+        let meta = dir.meta(path).ok()?;
         matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
     }
 
     /// The modification time of the published file at `path`, if it was published with
     /// `digest` and is still as it was (same size and modification time): then it holds
     /// these bytes without being read.
-    pub fn unchanged(&self, dir: &Path, path: &str, digest: &FileDigest) -> Option<u128> {
+    pub fn unchanged(&self, dir: &Tree, path: &str, digest: &FileDigest) -> Option<u128> {
         let entry = self.entries.get(path)?;
         if entry.digest != *digest {
             return None;
         }
-        let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+        let meta = dir.meta(path).ok()?;
         matches(&meta, entry.digest.size, entry.mtime).then_some(entry.mtime)
     }
 
@@ -549,7 +535,7 @@ impl PageCache {
     /// one, all were made from `fingerprint` and all are still as they were published.
     pub fn bundle(
         &self,
-        dir: &Path,
+        dir: &Tree,
         prefix: &str,
         fingerprint: &str,
     ) -> Option<Vec<(String, Entry)>> {
@@ -569,7 +555,7 @@ impl PageCache {
             if entry.fingerprint.as_deref() != Some(fingerprint) {
                 return None;
             }
-            let meta = fs::symlink_metadata(dir.join(path)).ok()?;
+            let meta = dir.meta(path).ok()?;
             if !matches(&meta, entry.digest.size, entry.mtime) {
                 return None;
             }
@@ -583,16 +569,17 @@ impl PageCache {
         self.entries.keys().map(String::as_str)
     }
 
-    /// Removes the cache of `dir`, so that a build that fails leaves none behind.
-    pub fn remove(dir: &Path) {
-        remove_chunked(dir, FILES_FILE);
+    /// Removes the cache kept in `state`, so that a build that fails leaves none behind.
+    pub fn remove(state: &Tree) {
+        remove_chunked(state, FILES_FILE);
     }
 
-    /// Writes the cache of a successful build: `files` holds every file's digest, `pages`
-    /// each page's fingerprint, and `known` the modification times already confirmed while
-    /// building (the other files are looked at).
+    /// Writes the cache of a successful build into `state`: `files` holds every file's
+    /// digest, `pages` each page's fingerprint, and `known` the modification times already
+    /// confirmed while building (the other files are looked at in the output folder `dir`).
     pub fn write(
-        dir: &Path,
+        state: &Tree,
+        dir: &Tree,
         global: &str,
         archive: Option<&ArchiveKeys>,
         pages: &BTreeMap<String, String>,
@@ -617,9 +604,7 @@ impl PageCache {
             .filter_map(|&(path, digest, fingerprint)| {
                 let mtime = match known(path) {
                     Some(mtime) => mtime,
-                    None => fs::symlink_metadata(dir.join(path))
-                        .ok()
-                        .and_then(|m| mtime(&m))?,
+                    None => dir.meta(path.as_str()).ok().and_then(|m| mtime(&m))?,
                 };
                 Some(LineOut {
                     path,
@@ -637,6 +622,6 @@ impl PageCache {
             &archive.map_or(String::new(), |k| format!("{} {}", k.front, k.site)),
         );
         let chunks = encode_chunk_list(&lines)?;
-        write_chunked(dir, FILES_FILE, MAGIC, &[&head], &chunks)
+        write_chunked(state, FILES_FILE, MAGIC, &[&head], &chunks)
     }
 }

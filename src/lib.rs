@@ -5,8 +5,10 @@
 //! validate every file in parallel ([`content`]), build the indexes once ([`index`]), render
 //! every page in parallel through the theme ([`render`]) together with the files for
 //! machines and mirrors — feeds, sitemaps, redirects, open data, the manifest
-//! ([`publish`]) — and publish the result atomically ([`output`]). The library never prints;
-//! the binary reports.
+//! ([`publish`]) — and publish the result atomically ([`output`]), keeping what the next
+//! build can reuse in the build state, out of the published folder ([`state`]). Paths inside
+//! the output and cache folders are reached without following links ([`tree`]). The library
+//! never prints; the binary reports.
 
 #![warn(missing_docs)]
 
@@ -25,6 +27,8 @@ pub mod report;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod state;
+pub mod tree;
 pub mod validity;
 mod yaml;
 
@@ -44,6 +48,9 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// The output folder; default `<root>/public`.
     pub output: Option<PathBuf>,
+    /// Where the build state is kept (one folder per output folder inside it); default
+    /// `<root>/.gazette-cache`.
+    pub cache_dir: Option<PathBuf>,
     /// Overrides `base_url` from `gazette.yaml`.
     pub base_url: Option<String>,
     /// Replace an output folder that was not made by gazette.
@@ -126,12 +133,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
     load_with(root, base_url, None, || ()).map(|(site, _, ())| site)
 }
 
-/// Where the load cache of an output folder lives.
-fn load_cache_file(output: &Path) -> PathBuf {
-    output.join(cache::CACHE_DIR).join(LOAD_CACHE_FILE)
-}
-
-/// The load cache's file name, inside the cache folder.
+/// The load cache's file name, inside an output folder's state folder.
 pub const LOAD_CACHE_FILE: &str = "content";
 
 /// The key of what every record of the load cache depends on: the settings.
@@ -145,13 +147,13 @@ fn load_cache_key(root: &Path, base_url: Option<&str>) -> String {
     key.finish()
 }
 
-/// [`load`], taking unchanged files' records from the load cache of the output folder
+/// [`load`], taking unchanged files' records from the load cache in the state folder
 /// `cached` (if given and usable); returns what the next build can take from it, and what
 /// `alongside` returns: it runs while the indexes are built (which is done on one core).
 fn load_with<R: Send>(
     root: &Path,
     base_url: Option<&str>,
-    cached: Option<&Path>,
+    cached: Option<&tree::Tree>,
     alongside: impl FnOnce() -> R + Send,
 ) -> Result<(Site, std::time::SystemTime, R)> {
     if !root.is_dir() {
@@ -164,8 +166,12 @@ fn load_with<R: Send>(
     let config = Config::load(root, base_url).map_err(invalid)?;
     // The load cache is read while the content folder is walked.
     let (archive, started) = content::load_reading_cache(root, &config, || {
-        cached.and_then(|output| {
-            content::LoadCache::read(&load_cache_file(output), &load_cache_key(root, base_url))
+        cached.and_then(|state| {
+            content::LoadCache::read_in(
+                state,
+                Path::new(LOAD_CACHE_FILE),
+                &load_cache_key(root, base_url),
+            )
         })
     })
     .map_err(invalid)?;
@@ -304,20 +310,20 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
+    let places = output::places(&options.root, &output_dir, options.cache_dir.as_deref())?;
+    let mut state = state::State::locate(&places.root, places.cache_dir.as_deref(), &places.output);
     // The other caches of the last build are read while the indexes are built.
+    let cached = state.dir().filter(|_| !options.no_cache);
     let (site, load_started, (page_cache, memos)) = load_with(
         &options.root,
         options.base_url.as_deref(),
-        (!options.no_cache).then_some(output_dir.as_path()),
-        || {
-            if options.no_cache {
-                (None, None)
-            } else {
-                rayon::join(
-                    || cache::PageCache::read(&output_dir),
-                    || render::memo::Memos::read(&output_dir),
-                )
-            }
+        cached,
+        || match cached {
+            None => (None, None),
+            Some(dir) => rayon::join(
+                || cache::PageCache::read(dir),
+                || render::memo::Memos::read(dir),
+            ),
         },
     )?;
     let t0 = std::time::Instant::now();
@@ -326,7 +332,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(p) = progress {
         p.finish(Phase::Load, started.elapsed());
     }
-    let output = output::Output::prepare(&site.root, &output_dir, options.force)?;
     let source_date = match options.source_date_epoch {
         Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
             Error::Fatal(format!(
@@ -334,6 +339,16 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             ))
         })?),
         None => None,
+    };
+    let output = output::Output::prepare(&places.output, options.force, &mut state)?;
+    let published = output.tree();
+    // From here on every way out of the build removes the staging folder.
+    let state = match state.make() {
+        Ok(state) => state,
+        Err(e) => {
+            output.discard();
+            return Err(e);
+        }
     };
     let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
     let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
@@ -362,12 +377,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     if let Some(records) = &page_cache {
         output.use_records(Arc::clone(records));
     }
-    // A build that fails leaves no cache behind; a successful one writes a new one.
-    cache::PageCache::remove(output.dir());
-    render::memo::Memos::remove(output.dir());
-    let _ = std::fs::remove_file(load_cache_file(output.dir()));
-    let cache_dir = output.dir().to_path_buf();
-    renderer.use_cache(page_cache.as_deref(), &cache_dir);
+    // A build that fails (or is killed) leaves no cache behind; a successful one writes a
+    // new one.
+    cache::PageCache::remove(state);
+    render::memo::Memos::remove(state);
+    let _ = state.remove_file(LOAD_CACHE_FILE);
+    renderer.use_cache(page_cache.as_deref(), &published);
     let started = std::time::Instant::now();
     let mut rendered = renderer.render_all(&output, indexer.as_ref(), progress);
     if let Some(p) = progress {
@@ -401,7 +416,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let _ = rayon::join(
         || {
             cache::PageCache::write(
-                &dir,
+                state,
+                &published,
                 &global,
                 Some(renderer.archive_keys()),
                 &rendered.fingerprints,
@@ -414,14 +430,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
                 || {
                     let memos = renderer.memos();
                     render::memo::Memos::write(
-                        &dir,
+                        state,
                         &renderer.memos_made_for(),
                         memos.iter().map(|(s, m)| (*s, m)),
                     )
                 },
                 || {
                     content::LoadCache::write_archive(
-                        &load_cache_file(&dir),
+                        state,
+                        Path::new(LOAD_CACHE_FILE),
                         &load_cache_key(&options.root, options.base_url.as_deref()),
                         load_started,
                         &site.archive,

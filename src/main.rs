@@ -48,6 +48,9 @@ enum Command {
         /// Where to write the site (default: <root>/public).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Where to keep the build state (default: <root>/.gazette-cache).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
         /// Absolute URL of the published site; without it every link is relative.
         #[arg(long)]
         base_url: Option<String>,
@@ -89,6 +92,9 @@ enum Command {
         /// Where to write the site (default: <root>/public).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Where to keep the build state (default: <root>/.gazette-cache).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
         /// The port (0 picks a free one).
         #[arg(long, default_value_t = 8000)]
         port: u16,
@@ -221,6 +227,7 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             output,
+            cache_dir,
             base_url,
             force,
             no_data,
@@ -251,6 +258,7 @@ fn main() -> ExitCode {
             let options = gazette::BuildOptions {
                 root: root.clone(),
                 output,
+                cache_dir,
                 base_url,
                 force,
                 progress,
@@ -374,12 +382,14 @@ fn main() -> ExitCode {
         Command::Serve {
             root,
             output,
+            cache_dir,
             port,
             open,
         } => {
             let options = gazette::serve::ServeOptions {
                 root: root.clone(),
                 output,
+                cache_dir,
                 port,
             };
             let on_event = |event: gazette::serve::Event<'_>| match event {

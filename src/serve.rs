@@ -24,6 +24,8 @@ pub struct ServeOptions {
     pub root: PathBuf,
     /// Where the site is built (default `<root>/public`).
     pub output: Option<PathBuf>,
+    /// Where the build state is kept (default `<root>/.gazette-cache`).
+    pub cache_dir: Option<PathBuf>,
     /// The port; 0 picks a free one.
     pub port: u16,
 }
@@ -60,6 +62,7 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Res
     let build_options = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
+        cache_dir: options.cache_dir.clone(),
         ..BuildOptions::default()
     };
     let state = Arc::new(Mutex::new(State::default()));

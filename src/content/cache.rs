@@ -57,6 +57,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::tree::Tree;
+
 use super::{Attachment, Document, Issue};
 
 /// Records whose file changed less than this before the load that cached them started are
@@ -230,12 +232,19 @@ impl LoadCache {
     /// Writes the cache of a load that started at `started` and made `archive` to `file`,
     /// for `key`, as [`LoadCache::write`] writes [`LoadCache::of`] it.
     pub fn write_archive(
+        tree: &Tree,
         file: &Path,
         key: &str,
         started: SystemTime,
         archive: &super::Archive,
     ) -> std::io::Result<()> {
-        write_records(file, key, nanos_since_epoch(started), &records_of(archive))
+        write_records(
+            tree,
+            file,
+            key,
+            nanos_since_epoch(started),
+            &records_of(archive),
+        )
     }
 
     /// The number of files the cache holds a record of.
@@ -289,8 +298,14 @@ impl LoadCache {
     /// Reads the cache `file`; `None` when it is missing or damaged, or was written by
     /// another format, another gazette or executable, or for another `key`.
     pub fn read(file: &Path, key: &str) -> Option<LoadCache> {
+        let (tree, name) = tree_of(file)?;
+        Self::read_in(&tree, name, key)
+    }
+
+    /// [`LoadCache::read`] for the file `rel` of `tree`, not reached through a link.
+    pub fn read_in(tree: &Tree, rel: &Path, key: &str) -> Option<LoadCache> {
         Self::decode(
-            &fs::read(file).ok()?,
+            &tree.read(rel).ok()?,
             &header(env!("CARGO_PKG_VERSION"), key),
         )
     }
@@ -298,7 +313,10 @@ impl LoadCache {
     /// Writes the cache to `file` for `key`, atomically: a reader finds the old cache or
     /// the new one, never a part. Creates the folder.
     pub fn write(&self, file: &Path, key: &str) -> std::io::Result<()> {
-        write_records(file, key, self.started_ns, &self.records)
+        let (tree, name) = tree_of(file)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+        fs::create_dir_all(tree.root())?;
+        write_records(&tree, name, key, self.started_ns, &self.records)
     }
 
     #[cfg(test)]
@@ -343,6 +361,7 @@ impl LoadCache {
 
 /// Writes `records` of a load that started at `started_ns` as the cache `file` for `key`.
 fn write_records<R: Serialize + Sync>(
+    tree: &Tree,
     file: &Path,
     key: &str,
     started_ns: i128,
@@ -354,7 +373,17 @@ fn write_records<R: Serialize + Sync>(
     let mut count = [0; 8];
     let mut parts = vec![&header[..], &started];
     parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
-    crate::cache::write_sealed_file(file, &parts)
+    crate::cache::write_sealed_file(tree, file, &parts)
+}
+
+/// The folder of `file`, as a tree, and the file's name in it.
+fn tree_of(file: &Path) -> Option<(Tree, &Path)> {
+    let name = Path::new(file.file_name()?);
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some((Tree::new(dir), name))
 }
 
 /// The bytes a cache file starts with: the format, then the length and text of a line

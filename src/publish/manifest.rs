@@ -2,8 +2,8 @@
 //! path, with its size and SHA-256, sorted by path. Hashes are taken from the bytes as the
 //! build puts them ([`crate::output::Output::put`]), never by reading the tree again.
 //! [`verify`] checks a copy against its manifest and reports missing, extra and altered
-//! files. The output folder's marker file (`.gazette`) belongs to the build folder, not to the
-//! site: it is neither listed nor reported.
+//! files. The output folder holds the site and nothing else (the build state lives elsewhere,
+//! see [`crate::state`]), so every file in it but the manifest is listed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::output::{FileDigest, MARKER_FILE, is_contained};
+use crate::output::{FileDigest, is_contained};
 
 /// The manifest's file name, at the site root.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -73,7 +73,7 @@ pub fn render(
     use rayon::prelude::*;
     let listed: Vec<(&String, &FileDigest)> = files
         .iter()
-        .filter(|(path, _)| *path != MANIFEST_FILE && *path != MARKER_FILE)
+        .filter(|(path, _)| *path != MANIFEST_FILE)
         .collect();
     /// An [`Entry`] that borrows its text.
     #[derive(Serialize)]
@@ -251,7 +251,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
             continue;
         }
         let rel = crate::output::site_path(entry.path().strip_prefix(dir).expect("inside"));
-        if rel == MANIFEST_FILE || rel == MARKER_FILE || crate::output::is_cache(&rel) {
+        if rel == MANIFEST_FILE {
             continue;
         }
         if listed.contains_key(rel.as_str()) {

@@ -15,21 +15,21 @@
 //! archive front key ([`crate::cache::ArchiveKeys::front`]) as this one, every answer is
 //! known to be the same without asking.
 //!
-//! Memos live in the folder `<output>/.gazette-cache/bodies/`: the memos by document file,
+//! Memos live in the folder `bodies/` of the output folder's state folder (see
+//! [`crate::state`]): the memos by document file,
 //! encoded with bincode in chunks, a file per chunk named by its SHA-256 (an unchanged chunk
 //! is not written again), and an index naming the format, the version of gazette and the
 //! executable (the renderer's own code is part of what a body's HTML depends on), the chunks
 //! and the keys of the build that wrote them, sealed with its SHA-256. Bodies with warnings get
 //! no memo, so their warnings are reported by every build.
 
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
-
-use serde::{Deserialize, Serialize};
 
 use crate::content::doc_number::DocNumber;
 use crate::content::markdown::{Citation, Cite, LinkResolver};
+use crate::tree::Tree;
 
 /// The memo file, inside the cache folder.
 pub const BODIES_FILE: &str = "bodies";
@@ -228,10 +228,11 @@ impl Memos {
         self.entries.remove(source)
     }
 
-    /// Reads the memos kept in the output folder `dir`; `None` when there are none, they
+    /// Reads the memos kept in the state folder `state`; `None` when there are none, they
     /// are damaged, or another gazette wrote them.
-    pub fn read(dir: &Path) -> Option<Memos> {
-        let (made_for, chunks) = crate::cache::read_chunked(dir, BODIES_FILE, header().as_bytes())?;
+    pub fn read(state: &Tree) -> Option<Memos> {
+        let (made_for, chunks) =
+            crate::cache::read_chunked(state, BODIES_FILE, header().as_bytes())?;
         let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
         let entries: Vec<(String, Memo)> = crate::cache::decode_chunk_list(&chunks)?;
         Some(Memos {
@@ -247,16 +248,16 @@ impl Memos {
     }
 
     /// Writes `memos` (document file, memo) of a build `made_for` (see [`made_for`]) to the
-    /// output folder `dir`, replacing the old.
+    /// state folder `state`, replacing the old.
     pub fn write<'m>(
-        dir: &Path,
+        state: &Tree,
         made_for: &str,
         memos: impl Iterator<Item = (&'m str, &'m Memo)>,
     ) -> std::io::Result<()> {
         let memos: Vec<(&str, &Memo)> = memos.collect();
         let chunks = crate::cache::encode_chunk_list(&memos)?;
         crate::cache::write_chunked(
-            dir,
+            state,
             BODIES_FILE,
             header().as_bytes(),
             &[made_for.as_bytes()],
@@ -264,16 +265,15 @@ impl Memos {
         )
     }
 
-    /// Removes the memos of `dir`.
-    pub fn remove(dir: &Path) {
-        crate::cache::remove_chunked(dir, BODIES_FILE);
+    /// Removes the memos kept in `state`.
+    pub fn remove(state: &Tree) {
+        crate::cache::remove_chunked(state, BODIES_FILE);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cache::CACHE_DIR;
     use crate::content::markdown::NoLinks;
     use std::fs;
 
@@ -313,14 +313,16 @@ mod tests {
     fn memos_round_trip_and_damage_is_refused() {
         let dir = std::env::temp_dir().join(format!("gazette-memo-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let state = Tree::new(&dir);
         let memo = Memo {
             key: "1 2 3".into(),
             lookups: vec![(Query::SitePath("a/".into()), Answer::None)],
             cited: vec![("温政发".into(), Some(2019), 16, true)],
             html: html_digest("x"),
         };
-        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
-        let back = Memos::read(&dir).unwrap();
+        Memos::write(&state, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        let back = Memos::read(&state).unwrap();
         assert!(back.made_for("g f") && !back.made_for("g f2"));
         assert_eq!(back.get("content/2019/12/a.md"), Some(&memo));
         assert_eq!(
@@ -330,7 +332,7 @@ mod tests {
             16
         );
         // Written again unchanged, the chunk file is kept as it is.
-        let folder = dir.join(CACHE_DIR).join(BODIES_FILE);
+        let folder = dir.join(BODIES_FILE);
         let chunk = fs::read_dir(&folder)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -338,7 +340,7 @@ mod tests {
             .unwrap();
         let written = fs::metadata(&chunk).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        Memos::write(&state, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
         assert_eq!(fs::metadata(&chunk).unwrap().modified().unwrap(), written);
         // A flipped bit in a chunk or in the index, or an empty index, is noticed; the
         // damaged chunk is removed, and written again by the next write.
@@ -346,17 +348,17 @@ mod tests {
         let at = bytes.len() / 2;
         bytes[at] ^= 1;
         fs::write(&chunk, &bytes).unwrap();
-        assert!(Memos::read(&dir).is_none(), "a flipped bit is noticed");
+        assert!(Memos::read(&state).is_none(), "a flipped bit is noticed");
         assert!(!chunk.exists());
-        Memos::write(&dir, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
-        assert!(Memos::read(&dir).is_some());
+        Memos::write(&state, "g f", [("content/2019/12/a.md", &memo)].into_iter()).unwrap();
+        assert!(Memos::read(&state).is_some());
         let index = folder.join("index");
         let mut bytes = fs::read(&index).unwrap();
         bytes[10] ^= 1;
         fs::write(&index, &bytes).unwrap();
-        assert!(Memos::read(&dir).is_none());
+        assert!(Memos::read(&state).is_none());
         fs::write(&index, "").unwrap();
-        assert!(Memos::read(&dir).is_none());
+        assert!(Memos::read(&state).is_none());
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -80,7 +80,7 @@ pub struct Renderer<'a> {
     issue_order: Vec<usize>,
     /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
     /// with the output folder they were published in.
-    cache: Option<(Option<&'a crate::cache::PageCache>, &'a std::path::Path)>,
+    cache: Option<(Option<&'a crate::cache::PageCache>, &'a crate::tree::Tree)>,
     /// The settings key of this build.
     global: String,
     /// The archive keys of this build.
@@ -624,7 +624,7 @@ impl<'a> Renderer<'a> {
     pub fn use_cache(
         &mut self,
         cache: Option<&'a crate::cache::PageCache>,
-        dir: &'a std::path::Path,
+        dir: &'a crate::tree::Tree,
     ) {
         self.cache = Some((cache, dir));
     }
@@ -1227,7 +1227,10 @@ impl<'a> Renderer<'a> {
                     Some(html) => html,
                     None => {
                         let dir = self.cache.map(|(_, dir)| dir).ok_or("no output folder")?;
-                        let html = std::fs::read_to_string(dir.join(&k.file))
+                        let html = dir
+                            .read(&k.file)
+                            .map_err(|e| e.to_string())
+                            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
                             .map_err(|e| format!("cannot read {}: {e}", k.file))?;
                         if part.files.get(&k.file).map(|d| d.size) != Some(html.len() as u64) {
                             return Err(format!("{} changed while the site was built", k.file));

@@ -374,6 +374,8 @@ pub(crate) fn browser() -> Option<Browser> {
     gazette::build(&gazette::BuildOptions {
         root: repo(),
         output: Some(out.clone()),
+        // The repository is not written to: the build state goes beside the output.
+        cache_dir: Some(site.path().join("cache")),
         base_url: None,
         force: false,
         no_search: false,

@@ -59,7 +59,7 @@ fn refuses_a_foreign_folder_unless_forced() {
     });
     assert!(forced.is_ok());
     assert!(!out.join("notes.txt").exists());
-    assert!(out.join(".gazette").is_file());
+    assert_only_the_site(&out);
 }
 
 #[test]
@@ -67,12 +67,14 @@ fn writes_nothing_outside_the_output_folder() {
     let site = minimal();
     let before: Vec<String> = read_tree(site.path()).into_keys().collect();
     build(site.path(), &site.path().join("public")).unwrap();
+    // The build state goes to its documented place, `.gazette-cache/` at the root.
     let after: Vec<String> = read_tree(site.path())
         .into_keys()
-        .filter(|p| !p.starts_with("public/"))
+        .filter(|p| !p.starts_with("public/") && !p.starts_with(".gazette-cache/"))
         .collect();
     assert_eq!(before, after);
     assert!(!site.path().join("public/.gazette-staging").exists());
+    assert_only_the_site(&site.path().join("public"));
 }
 
 fn mtimes(dir: &std::path::Path) -> Vec<(String, SystemTime)> {

@@ -16,6 +16,8 @@ fn the_document_list_links_every_printed_document() {
     let summary = gazette::build(&gazette::BuildOptions {
         root: repo(),
         output: Some(out.path().join("public")),
+        // The repository is not written to: the build state goes beside the output.
+        cache_dir: Some(out.path().join("cache")),
         no_search: true,
         ..Default::default()
     })

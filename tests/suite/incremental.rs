@@ -77,8 +77,7 @@ fn settle() {
 
 /// The index of the file cache (a folder of chunks and their index).
 fn cache_file(output: &Path) -> PathBuf {
-    output
-        .join(gazette::cache::CACHE_DIR)
+    state_dir(output.parent().unwrap(), output)
         .join(gazette::cache::FILES_FILE)
         .join("index")
 }
@@ -488,7 +487,7 @@ fn damaged_load_cache_or_memos_are_ignored() {
     let (site, output) = multi();
     age(&site.path().join("content"));
     let first = build_with(site.path(), &output, false);
-    let cache = output.join(gazette::cache::CACHE_DIR);
+    let cache = state_dir(site.path(), &output);
     for file in [
         cache.join(gazette::LOAD_CACHE_FILE),
         a_chunk(&cache.join(gazette::render::memo::BODIES_FILE)),

@@ -15,7 +15,11 @@ fn check(case: &str) {
     // A previously published site that must survive the failed build.
     let out = site.path().join("public");
     fs::create_dir_all(&out).unwrap();
-    fs::write(out.join(".gazette"), "previous\n").unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        "{\n  \"generator\": \"gazette 0.1.0\",\n  \"files\": []\n}\n",
+    )
+    .unwrap();
     fs::write(out.join("index.html"), "previous site\n").unwrap();
     let before = read_tree(&out);
 

@@ -712,7 +712,7 @@ fn the_manifest_lists_every_file_with_its_size_and_hash() {
     let expected: Vec<&str> = tree
         .keys()
         .map(String::as_str)
-        .filter(|p| *p != "manifest.json" && *p != ".gazette")
+        .filter(|p| *p != "manifest.json")
         .collect();
     assert_eq!(paths, expected);
     for f in files {

@@ -82,15 +82,11 @@ pub fn site_from(fixture: &Path) -> TempDir {
     tmp
 }
 
-/// Every file under `dir`, by `/`-separated relative path, leaving out the build cache
-/// (which records this machine's file times, not the site).
+/// Every file under `dir`, by `/`-separated relative path (an output folder holds the site
+/// and nothing else: nothing is left out).
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.file_name() != gazette::cache::CACHE_DIR)
-    {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry
@@ -105,6 +101,14 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The state folder of the output folder `output` of the site at `root`, in the default cache
+/// folder `<root>/.gazette-cache`.
+pub fn state_dir(root: &Path, output: &Path) -> PathBuf {
+    let output = output.canonicalize().unwrap();
+    root.join(gazette::cache::CACHE_DIR)
+        .join(gazette::state::state_name(&output))
+}
+
 /// Compares `actual` with the tree at `expected`: missing, extra and different files all fail,
 /// and every difference is listed. With `GAZETTE_BLESS` set, rewrites `expected` instead.
 pub fn assert_tree(actual: &Path, expected: &Path) {
@@ -112,8 +116,6 @@ pub fn assert_tree(actual: &Path, expected: &Path) {
     if blessing() {
         let _ = fs::remove_dir_all(expected);
         copy_tree(actual, expected);
-        // The build's cache is not part of the site.
-        let _ = fs::remove_dir_all(expected.join(gazette::cache::CACHE_DIR));
         return;
     }
     let want = read_tree(expected);
@@ -182,6 +184,40 @@ pub fn build(root: &Path, output: &Path) -> gazette::error::Result<gazette::Summ
         no_search: true,
         ..Default::default()
     })
+}
+
+/// Asserts that the output folder `out` holds exactly the files its `manifest.json` lists,
+/// plus the manifest: no build state, no staging, no marker, and that `gazette verify`
+/// finds it intact.
+pub fn assert_only_the_site(out: &Path) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let mut listed: Vec<String> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    listed.push("manifest.json".to_string());
+    listed.sort();
+    let mut present: Vec<String> = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_dir() {
+            present.push(gazette::output::site_path(
+                entry.path().strip_prefix(out).unwrap(),
+            ));
+        }
+    }
+    present.sort();
+    assert_eq!(
+        present,
+        listed,
+        "{} holds more or less than the site",
+        out.display()
+    );
+    let report = gazette::verify(out).unwrap();
+    assert!(report.is_intact(), "{report}");
 }
 
 /// What a run of the `gazette` binary printed.
