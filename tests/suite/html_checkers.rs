@@ -41,6 +41,8 @@ fn bundled_site(tmp: &TempDir) -> PathBuf {
     gazette::build(&gazette::BuildOptions {
         root: repo(),
         output: Some(out.clone()),
+        // The repository is the site root: its build state goes to the test's folder.
+        cache_dir: Some(tmp.path().join("cache")),
         no_search: false,
         ..Default::default()
     })
