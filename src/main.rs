@@ -63,6 +63,9 @@ enum Command {
         /// Read and render everything again, ignoring the caches of the last build.
         #[arg(long)]
         no_cache: bool,
+        /// Publish documents marked `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check the archive without writing anything; exit 1 if any problem is found.
     Check {
@@ -226,6 +229,7 @@ fn main() -> ExitCode {
             no_data,
             no_search,
             no_cache,
+            drafts,
         } => {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
@@ -257,6 +261,7 @@ fn main() -> ExitCode {
                 no_data,
                 no_search,
                 no_cache,
+                drafts,
                 source_date_epoch,
             };
             match gazette::build(&options) {

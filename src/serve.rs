@@ -60,6 +60,8 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Res
     let build_options = BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
+        // Drafts are shown, marked 草稿, so that an editor can review an import.
+        drafts: true,
         ..BuildOptions::default()
     };
     let state = Arc::new(Mutex::new(State::default()));
