@@ -1,0 +1,432 @@
+//! Where printed items start and end, and reading order put back.
+//!
+//! An item starts at a 文号 or 登记号 line, a title ending in a 文种 (`…关于…的通知`), an
+//! order (`…人民政府令` / `第N号`), a section banner, a running head naming another section,
+//! a brief's headline (a short line before a paragraph that opens with a date), or a 主送机关
+//! line after a signed document. Extracted text often prints a title block after the body
+//! it belongs to (at the foot of the first page, or after the signature): a title block
+//! met inside, or right after, a document that has none yet is that document's, and is
+//! moved to its front. A notice that issues a document (`关于印发…的通知`) keeps the issued
+//! text, under a `##` heading, wherever the extraction put its title; so does an 附件.
+
+use super::furniture::{Text, Where};
+use super::lines::{self, Marker, SENTENCE_END};
+use crate::content::date::Date;
+use crate::content::doc_number::DocNumber;
+
+/// A block of an item's body, before markup.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A line of text.
+    Line(Text),
+    /// A `##` heading: an issued document's or an 附件's title.
+    Heading(String, Where),
+    /// A signature block: the organ lines and the date line.
+    Signature {
+        /// The lines as printed, organs then date.
+        lines: Vec<Text>,
+        /// Organs named (none for `市长  张三`).
+        organs: Vec<String>,
+        /// 成文日期.
+        date: Date,
+    },
+}
+
+/// One printed item, split out.
+#[derive(Clone, Debug, Default)]
+pub struct Item {
+    /// 栏目.
+    pub section: Option<String>,
+    /// The title as printed (lines joined) and where its lines are.
+    pub title: Option<(String, Where)>,
+    /// The title is the editor's (the print gives none): the section's name.
+    pub editorial_title: bool,
+    /// 文号.
+    pub doc_number: Option<(DocNumber, Where)>,
+    /// 登记号.
+    pub registration: Option<(String, Where)>,
+    /// 主送机关.
+    pub addressees: Option<(Vec<String>, Where)>,
+    /// The body.
+    pub blocks: Vec<Block>,
+    /// A signature block was met.
+    pub signed: bool,
+    /// Where the text a notice issues starts (after the notice's signature).
+    pub issued_at: Option<usize>,
+    /// Where the item starts and why.
+    pub start: Where,
+    /// Why the item starts there.
+    pub start_reason: &'static str,
+    /// The start was guessed (no 文号, title or banner says so).
+    pub guessed: bool,
+    /// Started by a 主送机关 line or a 文号: a document whose title may come later.
+    pub document_like: bool,
+    /// Uncertainties: where, what.
+    pub notes: Vec<(Where, String)>,
+}
+
+impl Item {
+    fn new(section: Option<String>, at: Where, reason: &'static str, guessed: bool) -> Item {
+        Item { section, start: at, start_reason: reason, guessed, ..Item::default() }
+    }
+
+    /// The name of the document a `关于印发…的通知` issues.
+    pub fn issued_name(&self) -> Option<String> {
+        let (title, _) = self.title.as_ref()?;
+        let after = &title[title.find("印发")? + "印发".len()..];
+        if let Some(open) = after.find('《') {
+            let rest = &after[open + '《'.len_utf8()..];
+            return rest.find('》').map(|close| rest[..close].to_string());
+        }
+        let end = after.rfind('的')?;
+        Some(after[..end].to_string())
+    }
+}
+
+/// A title block: 登记号, 文号 and title lines in any order.
+struct TitleBlock {
+    end: usize,
+    title: Option<(String, Where)>,
+    doc_number: Option<(DocNumber, Where)>,
+    registration: Option<(String, Where)>,
+    strong: bool,
+}
+
+fn is_title_line(t: &Text) -> bool {
+    let s = &t.text;
+    s.chars().count() <= 34
+        && !s.ends_with(SENTENCE_END)
+        && !s.contains(['，', '。', '；', '：'])
+        && lines::date_line(s).is_none()
+        && lines::marker(s).is_none_or(|m| m == Marker::Attachment && s.chars().count() > 4)
+}
+
+/// Title lines joined; a space printed between two organs' names (`温州市商务局 温州市财政局`)
+/// is kept.
+fn join_title(parts: &[&Text]) -> String {
+    let mut out = String::new();
+    for t in parts {
+        let words: Vec<&str> = t.raw.split_whitespace().collect();
+        if words.len() > 1 && words[..words.len() - 1].iter().all(|w| lines::is_organ(w)) {
+            let cleaned: Vec<String> = words.iter().map(|w| super::join::clean_line(w)).collect();
+            out.push_str(&cleaned.join(" "));
+        } else {
+            out.push_str(&t.text);
+        }
+    }
+    out
+}
+
+fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
+    let mut j = i;
+    let mut block = TitleBlock { end: i, title: None, doc_number: None, registration: None, strong: false };
+    let mut title_lines: Vec<&Text> = Vec::new();
+    let mut numbered_end = i;
+    while j < lines.len() && j < i + 9 {
+        let t = &lines[j];
+        if t.banner.is_some() {
+            break;
+        }
+        if let Some(r) = lines::registration_number(&t.text) {
+            if block.registration.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
+                break;
+            }
+            block.registration = Some((r, t.at));
+            j += 1;
+            numbered_end = j;
+            continue;
+        }
+        if let Some(n) = lines::doc_number(&t.text) {
+            if block.doc_number.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
+                break;
+            }
+            block.doc_number = Some((n, t.at));
+            j += 1;
+            numbered_end = j;
+            continue;
+        }
+        // An order: `…令` then `第N号`.
+        if block.doc_number.is_none()
+            && t.text.ends_with('令')
+            && t.text.chars().count() <= 16
+            && let Some(next) = lines.get(j + 1)
+            && let Ok(n) = DocNumber::parse(&format!("{}{}", t.text, next.text))
+        {
+            block.doc_number = Some((n, t.at));
+            j += 2;
+            numbered_end = j;
+            continue;
+        }
+        // A short line standing alone (`附则`) does not open a title.
+        let opens = !title_lines.is_empty() || t.text.chars().count() > 4;
+        if block.title.is_none() && opens && is_title_line(t) && title_lines.len() < 5 {
+            title_lines.push(t);
+            j += 1;
+            let joined = join_title(&title_lines);
+            if lines::title_doc_type(&joined).is_some() {
+                // A bracketed note on the next line belongs to the title: `（试  行）`.
+                let mut joined = joined;
+                if let Some(next) = lines.get(j)
+                    && next.text.starts_with('（')
+                    && next.text.ends_with('）')
+                    && next.text.chars().count() <= 6
+                {
+                    joined.push_str(&next.text);
+                    j += 1;
+                }
+                block.title = Some((joined, title_lines[0].at));
+            }
+            continue;
+        }
+        break;
+    }
+    if block.title.is_none() && block.doc_number.is_none() && block.registration.is_none() {
+        return None;
+    }
+    if block.title.is_none() {
+        // Title lines that made no title are not part of the block.
+        j = numbered_end;
+    }
+    block.end = j;
+    block.strong = block.doc_number.is_some()
+        || block.registration.is_some()
+        || block.title.as_ref().is_some_and(|(t, _)| t.contains("关于") || t.contains("印发"));
+    Some(block)
+}
+
+/// A signature block starting at `i`: organ line(s), then a date line. Returns the end.
+fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
+    let mut organs = Vec::new();
+    let mut j = i;
+    while j < lines.len() && j < i + 4 {
+        if let Some(date) = lines::date_line(&lines[j].text) {
+            return (j > i).then_some((j + 1, organs, date));
+        }
+        organs.extend(lines::signature_organs(&lines[j].raw)?);
+        j += 1;
+    }
+    None
+}
+
+fn starts_with_date(text: &str) -> bool {
+    let d = text.chars().take_while(char::is_ascii_digit).count();
+    d > 0 && text[d..].starts_with('月') || text.starts_with("近日") || text.starts_with("日前")
+}
+
+/// A brief's headline: a short line closing nothing, after a finished sentence, before a
+/// paragraph that opens with a date.
+fn is_headline(lines: &[Text], i: usize) -> bool {
+    let t = &lines[i];
+    let prev_done = i == 0
+        || lines[i - 1].banner.is_some()
+        || lines[i - 1].text.ends_with(['。', '！', '？', '”'])
+        || t.page_break_before;
+    prev_done
+        && t.text.chars().count() <= 34
+        && !t.text.ends_with(SENTENCE_END)
+        && !t.text.contains(['。', '，'])
+        && lines::marker(&t.text).is_none()
+        && lines.get(i + 1).is_some_and(|n| starts_with_date(&n.text))
+}
+
+/// Splits the cleaned lines into items. `first_section` is the site's first 栏目, given to
+/// text printed before the first item when the running heads name another section.
+pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut cur: Option<Item> = None;
+    let mut section: Option<String> = None;
+    // The section named by the running head of the line before.
+    let mut last_head: Option<String> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let t = &lines[i];
+        // A section banner opens the section and an item; a title-like line printed just
+        // before it (the extraction put it there) is that item's title.
+        if let Some(s) = &t.banner {
+            let mut item = Item::new(Some(s.clone()), t.at, "section banner", false);
+            if let Some(c) = cur.as_mut()
+                && let Some(Block::Line(last)) = c.blocks.last()
+                && is_title_line(last)
+                && !last.text.ends_with(SENTENCE_END)
+                && c.blocks.len() > 1
+            {
+                let last = last.clone();
+                c.blocks.pop();
+                item.title = Some((last.text.clone(), last.at));
+                item.notes.push((last.at, "title printed before the section banner: moved after it".into()));
+            }
+            items.extend(cur.take());
+            cur = Some(item);
+            section = Some(s.clone());
+            i += 1;
+            continue;
+        }
+        // A running head naming another section.
+        if let Some(h) = &t.head_section
+            && last_head.as_deref() != Some(h)
+        {
+            let first = last_head.is_none();
+            last_head = Some(h.clone());
+            section = Some(h.clone());
+            if !first && cur.as_ref().is_none_or(|c| c.section.as_deref() != Some(h)) {
+                items.extend(cur.take());
+                cur = Some(Item::new(Some(h.clone()), t.at, "running head names the section", true));
+            }
+        }
+        if let Some(tb) = title_block(lines, i) {
+            let plain_ok = tb.title.is_some()
+                && cur.as_ref().is_some_and(|c| c.title.is_none() && c.doc_number.is_some() && tb.doc_number.is_none());
+            let issued = tb.title.is_some()
+                && tb.doc_number.is_none()
+                && cur.as_ref().and_then(Item::issued_name).is_some_and(|n| {
+                    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                    bare(&n) == bare(&tb.title.as_ref().expect("checked").0)
+                });
+            if issued {
+                let c = cur.as_mut().expect("checked");
+                let (title, at) = tb.title.expect("checked");
+                let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
+                if to < c.blocks.len() {
+                    c.notes.push((at, format!("title of the issued document, printed later: moved to where its text starts ({} lines before)", c.blocks.len() - to)));
+                }
+                c.blocks.insert(to, Block::Heading(title, at));
+                i = tb.end;
+                continue;
+            }
+            if tb.strong || plain_ok {
+                let attach = cur.as_ref().is_some_and(|c| {
+                    c.title.is_none()
+                        && (c.document_like)
+                        && !(tb.doc_number.is_some() && c.doc_number.is_some())
+                        && !(tb.registration.is_some() && c.registration.is_some())
+                });
+                if attach {
+                    let c = cur.as_mut().expect("checked");
+                    let at = tb.title.as_ref().map(|t| t.1).or(tb.doc_number.as_ref().map(|d| d.1)).unwrap_or(t.at);
+                    if c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
+                        c.notes.push((at, "title block printed after its body: moved to the front".into()));
+                    }
+                    c.title = c.title.take().or(tb.title);
+                    c.doc_number = c.doc_number.take().or(tb.doc_number);
+                    c.registration = c.registration.take().or(tb.registration);
+                    if c.signed && c.issued_at.is_none() && c.issued_name().is_some() {
+                        c.issued_at = Some(c.blocks.len());
+                    }
+                } else {
+                    items.extend(cur.take());
+                    let reason = if tb.doc_number.is_some() { "文号 line" } else if tb.registration.is_some() { "登记号 line" } else { "title ending in a 文种" };
+                    let mut item = Item::new(section.clone(), t.at, reason, false);
+                    item.document_like = true;
+                    item.title = tb.title;
+                    item.doc_number = tb.doc_number;
+                    item.registration = tb.registration;
+                    cur = Some(item);
+                }
+                i = tb.end;
+                continue;
+            }
+        }
+        if let Some((end, organs, date)) = signature(lines, i)
+            && let Some(c) = cur.as_mut()
+        {
+            c.blocks.push(Block::Signature { lines: lines[i..end].to_vec(), organs, date });
+            if !c.signed && c.issued_name().is_some() {
+                c.issued_at = Some(c.blocks.len());
+            }
+            c.signed = true;
+            i = end;
+            continue;
+        }
+        // An 附件 heading standing alone, then its title.
+        let bare: String = t.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if bare.starts_with("附件")
+            && bare["附件".len()..].chars().all(|c| c.is_ascii_digit())
+            && let Some(c) = cur.as_mut()
+        {
+            let mut j = i + 1;
+            let mut parts: Vec<&Text> = Vec::new();
+            while j < lines.len() && parts.len() < 4 && is_title_line(&lines[j]) && lines[j].banner.is_none() {
+                parts.push(&lines[j]);
+                j += 1;
+            }
+            let title = join_title(&parts);
+            c.blocks.push(Block::Heading(
+                if title.is_empty() { bare.clone() } else { format!("{bare}\u{3000}{title}") },
+                t.at,
+            ));
+            i = j;
+            continue;
+        }
+        if let Some(a) = lines::addressees(&t.text) {
+            let starts_new = cur.as_ref().is_none_or(|c| c.signed && c.issued_at.is_none());
+            if starts_new {
+                items.extend(cur.take());
+                let mut item = Item::new(section.clone(), t.at, "主送机关 line after a signed document", true);
+                item.document_like = true;
+                item.addressees = Some((a, t.at));
+                cur = Some(item);
+                i += 1;
+                continue;
+            }
+            if let Some(c) = cur.as_mut()
+                && c.addressees.is_none()
+                && !c.blocks.iter().any(|b| matches!(b, Block::Line(_)))
+            {
+                c.addressees = Some((a, t.at));
+                i += 1;
+                continue;
+            }
+        }
+        let no_number = cur.as_ref().is_none_or(|c| c.doc_number.is_none() && !c.document_like);
+        if no_number && is_headline(lines, i) {
+            let opened_by_banner = cur.as_ref().is_some_and(|c| c.title.is_none() && c.blocks.is_empty());
+            let mut item = if opened_by_banner {
+                cur.take().expect("checked")
+            } else {
+                items.extend(cur.take());
+                Item::new(section.clone(), t.at, "headline", false)
+            };
+            item.title = Some((t.text.clone(), t.at));
+            cur = Some(item);
+            i += 1;
+            continue;
+        }
+        match cur.as_mut() {
+            // The first line of an item a banner or a head opened: its title, when it reads
+            // as one.
+            Some(c) if c.title.is_none() && c.blocks.is_empty() && !c.document_like && is_title_line(t) => {
+                c.title = Some((t.text.clone(), t.at));
+            }
+            Some(c) if c.signed && c.issued_at.is_none() => {
+                items.extend(cur.take());
+                let mut item = Item::new(section.clone(), t.at, "text after a signed document", true);
+                item.blocks.push(Block::Line(t.clone()));
+                cur = Some(item);
+            }
+            Some(c) => c.blocks.push(Block::Line(t.clone())),
+            None => {
+                let mut item = Item::new(section.clone(), t.at, "text before the first item", true);
+                if items.is_empty()
+                    && let Some(first) = first_section
+                    && section.as_deref() != Some(first)
+                {
+                    item.section = Some(first.to_string());
+                    item.notes.push((t.at, format!("section guessed: text before the first document, given the site's first section {first}")));
+                }
+                item.blocks.push(Block::Line(t.clone()));
+                cur = Some(item);
+            }
+        }
+        i += 1;
+    }
+    items.extend(cur);
+    for item in &mut items {
+        if item.title.is_none() {
+            item.editorial_title = true;
+        }
+        if item.section.is_none() {
+            item.section = first_section.map(str::to_string);
+        }
+    }
+    items
+}
