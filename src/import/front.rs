@@ -41,7 +41,7 @@ pub fn title_issuers(title: &str) -> Vec<String> {
         .collect()
 }
 
-/// The text of an item's body lines (the notice, before any issued document).
+/// The text of an item's body lines.
 fn notice_text(item: &Item) -> (String, Vec<Where>) {
     let mut text = String::new();
     let mut at = Vec::new();
@@ -53,8 +53,7 @@ fn notice_text(item: &Item) -> (String, Vec<Where>) {
                 }
                 text.push_str(&t.text);
             }
-            Block::Heading(..) => break,
-            Block::Signature { .. } => {}
+            Block::Heading(..) | Block::Signature { .. } => {}
         }
     }
     (text, at)
@@ -79,12 +78,15 @@ pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option
             until = Some((d, where_of(i), None));
         }
     }
-    for phrase in ["自印发之日起施行", "自发布之日起施行", "自发文之日起施行", "自印发之日起执行"] {
-        if from.is_none()
-            && let Some(i) = text.find(phrase)
-            && let Some(d) = date
-        {
-            from = Some((d, where_of(i), Some(format!("{phrase}: the 成文日期 of the signature block"))));
+    for day in ["印发", "发布", "发文", "公布"] {
+        for verb in ["施行", "执行", "实施"] {
+            let phrase = format!("自{day}之日起{verb}");
+            if from.is_none()
+                && let Some(i) = text.find(&phrase)
+                && let Some(d) = date
+            {
+                from = Some((d, where_of(i), Some(format!("{phrase}: the 成文日期 of the signature block"))));
+            }
         }
     }
     // 有效期N年 from a stated start: the day before the same day N years later.
@@ -181,8 +183,9 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
 }
 
 /// The file's text: front matter (with `extra.editorial_title` when the title is the
-/// editor's), then the body.
-pub fn file_text(fields: &[Field], editorial_title: bool, body: &str) -> String {
+/// editor's, and `extra.unpublished` for the 文号 a 发文目录 lists that the issue does not
+/// print), then the body.
+pub fn file_text(fields: &[Field], editorial_title: bool, unpublished: &[String], body: &str) -> String {
     let mut s = String::from("---\n");
     for f in fields {
         s.push_str(f.name);
@@ -190,8 +193,15 @@ pub fn file_text(fields: &[Field], editorial_title: bool, body: &str) -> String 
         s.push_str(&f.yaml);
         s.push('\n');
     }
+    if editorial_title || !unpublished.is_empty() {
+        s.push_str("extra:\n");
+    }
     if editorial_title {
-        s.push_str("extra:\n  editorial_title: true\n");
+        s.push_str("  editorial_title: true\n");
+    }
+    if !unpublished.is_empty() {
+        s.push_str("  # Listed in the 发文目录 but not printed in this issue.\n");
+        s.push_str(&format!("  unpublished: {}\n", list(unpublished)));
     }
     s.push_str("---\n\n");
     s.push_str(body);

@@ -214,14 +214,23 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         let common = members.iter().skip(1).fold(members[0].2.chars().count(), |n, m| {
             members[0].2.chars().zip(m.2.chars()).take(n).take_while(|(a, b)| a == b).count()
         });
+        // Heads whose words are all the same name no section.
+        let varying = members.iter().any(|m| m.2.chars().count() > common);
         for (p, i, _) in members {
             heads.insert((*p, *i));
+            if !varying {
+                continue;
+            }
             let text: String = vpages[*p].lines[*i].0.text.chars().filter(|c| !c.is_whitespace()).collect();
             let tail: String = text.chars().skip(common).collect();
             let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '期' | '）' | ')'));
-            if !tail.is_empty() && tail.chars().count() <= 8 {
-                tails.insert(tail.to_string());
-                if sections.iter().any(|s| s == tail) || tail.chars().count() >= 2 {
+            if tail.chars().count() <= 8 {
+                // A head without a section's name (`…（总第208期）` alone) says the page
+                // belongs to none: recorded as "".
+                if !tail.is_empty() {
+                    tails.insert(tail.to_string());
+                }
+                if tail.is_empty() || sections.iter().any(|s| s == tail) || tail.chars().count() >= 2 {
                     head_section.insert(*p, tail.to_string());
                 }
             }
@@ -276,7 +285,7 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         blank = true;
     }
     // Pages before the first running head take the section of the first one.
-    if let Some(first) = out.lines.iter().find_map(|l| l.head_section.clone()) {
+    if let Some(first) = out.lines.iter().find_map(|l| l.head_section.clone().filter(|s| !s.is_empty())) {
         for l in out.lines.iter_mut().take_while(|l| l.head_section.is_none()) {
             l.head_section = Some(first.clone());
         }

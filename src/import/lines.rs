@@ -153,7 +153,10 @@ pub fn addressees(text: &str) -> Option<Vec<String>> {
         return None;
     }
     let parts: Vec<String> = inner.split('，').map(str::to_string).collect();
-    const ENDS: &[&str] = &["单位", "政府", "部门", "企业", "机关", "局", "委", "办", "厅", "院", "公司", "银行", "街道", "乡镇", "区", "县", "市", "会", "室"];
+    const ENDS: &[&str] = &[
+        "单位", "政府", "部门", "企业", "机关", "局", "委", "办", "厅", "院", "公司", "银行", "街道", "乡镇", "区", "县", "市", "会",
+        "室", "处", "所", "中心", "社", "站",
+    ];
     parts
         .iter()
         .all(|p| ENDS.iter().any(|e| p.ends_with(e)))

@@ -15,6 +15,8 @@ use super::split::Block;
 pub struct Guesses {
     /// Tables made from lines in columns: where each starts.
     pub tables: Vec<Where>,
+    /// The 文号 in the first column of 文号 tables (a 发文目录).
+    pub listed: Vec<String>,
 }
 
 fn width(s: &str) -> usize {
@@ -140,7 +142,11 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
     let mut widths: Vec<usize> = run.iter().map(|t| width(&t.text)).collect();
     widths.sort_unstable();
     let typical = widths.get(widths.len() * 4 / 5).copied().unwrap_or(0);
-    let short = |t: &Text| width(&t.text) + 3 < typical;
+    let mut counts: Vec<usize> = run.iter().map(|t| t.text.chars().count()).collect();
+    counts.sort_unstable();
+    let typical_chars = counts.get(counts.len() * 4 / 5).copied().unwrap_or(0);
+    // Short by print width and by characters: a line of digits is narrow but full.
+    let short = |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
     let mut out: Vec<(&Text, Vec<&str>)> = Vec::new();
     for (k, t) in run.iter().enumerate() {
         let new = match k.checked_sub(1).map(|p| run[p]) {
@@ -163,7 +169,7 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
 
 /// A paragraph's Markdown.
 fn paragraph(text: &str, alone: bool) -> String {
-    let standing = alone && !text.ends_with(SENTENCE_END) && text.chars().count() <= 40;
+    let standing = alone && !text.ends_with(SENTENCE_END) && !text.contains(['，', '。']) && text.chars().count() <= 40;
     let bare: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match lines::marker(text) {
         Some(Marker::Division | Marker::Day) if standing => format!("### {}", escape(text)),
@@ -251,6 +257,9 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
             if let Some((end, rows, numbered)) = table_at(run, i) {
                 emit_plain(&mut plain, out);
                 guesses.tables.push(run[i].at);
+                if numbered {
+                    guesses.listed.extend(rows.iter().filter_map(|r| lines::doc_number(&r[0])).map(|n| n.to_string()));
+                }
                 out.push(table_markdown(&rows, numbered));
                 i = end;
                 continue;

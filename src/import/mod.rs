@@ -106,7 +106,10 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
     }
     let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
     let cleaned = furniture::clean(&pages, &sections);
-    let items = split::split(&cleaned.lines, sections.first().map(String::as_str));
+    // Where `gazette new doc` puts a document: 文件发布, or the first section.
+    let documents = sections.iter().find(|s| *s == "文件发布").or(sections.first());
+    let items = split::split(&cleaned.lines, sections.first().map(String::as_str), documents.map(String::as_str));
+    let printed: Vec<String> = items.iter().filter_map(|i| i.doc_number.as_ref().map(|n| n.0.to_string())).collect();
     let mut positions: BTreeMap<String, u32> = BTreeMap::new();
     let mut drafts: Vec<Draft> = Vec::new();
     for item in &items {
@@ -121,7 +124,15 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
             .title
             .as_ref()
             .map_or_else(|| item.section.clone().unwrap_or_default(), |t| t.0.clone());
-        let text = front::file_text(&fields, item.editorial_title, &body);
+        let unpublished: Vec<String> = guesses.listed.iter().filter(|n| !printed.contains(n)).cloned().collect();
+        if !unpublished.is_empty() {
+            notes.push(Note {
+                at: guesses.tables.first().copied(),
+                kind: "unpublished",
+                message: format!("listed but not printed in this issue: {} (extra.unpublished)", unpublished.join(", ")),
+            });
+        }
+        let text = front::file_text(&fields, item.editorial_title, &unpublished, &body);
         drafts.push(Draft {
             file: String::new(),
             title,

@@ -198,9 +198,19 @@ fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
 fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
     let mut organs = Vec::new();
     let mut j = i;
-    while j < lines.len() && j < i + 4 {
+    while j < lines.len() && j < i + 5 {
         if let Some(date) = lines::date_line(&lines[j].text) {
-            return (j > i).then_some((j + 1, organs, date));
+            return (j > i && !organs.is_empty() || j > i && lines::signature_organs(&lines[j - 1].raw).is_some())
+                .then_some((j + 1, organs, date));
+        }
+        // A name broken before its bracketed part: `…集聚区` / `（经开区、瓯飞）管委会`.
+        if let Some(next) = lines.get(j + 1)
+            && next.text.starts_with('（')
+            && lines::is_organ(&format!("{}{}", lines[j].text, next.text))
+        {
+            organs.push(format!("{}{}", lines[j].text, next.text));
+            j += 2;
+            continue;
         }
         organs.extend(lines::signature_organs(&lines[j].raw)?);
         j += 1;
@@ -208,30 +218,64 @@ fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
     None
 }
 
-fn starts_with_date(text: &str) -> bool {
-    let d = text.chars().take_while(char::is_ascii_digit).count();
-    d > 0 && text[d..].starts_with('月') || text.starts_with("近日") || text.starts_with("日前")
+/// Line `k` is clearly shorter than the line before it (it ends its paragraph or stands
+/// alone).
+fn is_short_after(lines: &[Text], k: usize) -> bool {
+    let n = lines[k].text.chars().count();
+    k.checked_sub(1).is_none_or(|p| n + 3 <= lines[p].text.chars().count())
 }
 
-/// A brief's headline: a short line closing nothing, after a finished sentence, before a
-/// paragraph that opens with a date.
-fn is_headline(lines: &[Text], i: usize) -> bool {
-    let t = &lines[i];
+/// A paragraph that opens with a date (`12月2日，…`, `近日，…`), or names one in its first
+/// words (`中共某市委全会12月27日召开`): how a news item begins.
+fn starts_with_date(text: &str) -> bool {
+    if text.starts_with("近日") || text.starts_with("日前") {
+        return true;
+    }
+    let head: String = text.chars().take(24).collect();
+    head.char_indices().any(|(i, c)| {
+        c.is_ascii_digit()
+            && (i == 0 || !head[..i].ends_with(|p: char| p.is_ascii_digit()))
+            && {
+                let rest = &head[i..];
+                let d = rest.chars().take_while(char::is_ascii_digit).count();
+                rest[d..].starts_with('月') && {
+                    let r = &rest[d + '月'.len_utf8()..];
+                    let e = r.chars().take_while(char::is_ascii_digit).count();
+                    e > 0 && r[e..].starts_with('日')
+                }
+            }
+    })
+}
+
+/// A brief's headline (one or two lines): short lines closing nothing, after a finished
+/// sentence, before a paragraph that opens with a date. Returns how many lines it takes.
+fn headline(lines: &[Text], i: usize) -> Option<usize> {
     let prev_done = i == 0
         || lines[i - 1].banner.is_some()
         || lines[i - 1].text.ends_with(['。', '！', '？', '”'])
-        || t.page_break_before;
-    prev_done
-        && t.text.chars().count() <= 34
-        && !t.text.ends_with(SENTENCE_END)
-        && !t.text.contains(['。', '，'])
-        && lines::marker(&t.text).is_none()
-        && lines.get(i + 1).is_some_and(|n| starts_with_date(&n.text))
+        || lines[i].page_break_before;
+    let plain = |t: &Text| {
+        t.text.chars().count() <= 34
+            && !t.text.ends_with(SENTENCE_END)
+            && !t.text.contains(['。', '，'])
+            && lines::marker(&t.text).is_none()
+            && t.banner.is_none()
+    };
+    if !prev_done {
+        return None;
+    }
+    (1..=2).find(|&k| {
+        i + k < lines.len() && lines[i..i + k].iter().all(plain) && {
+            // The date may run over the line end: `…会议1` / `2月27日…`.
+            let next = lines.get(i + k + 1).map_or("", |l| l.text.as_str());
+            starts_with_date(&format!("{}{next}", lines[i + k].text))
+        }
+    })
 }
 
 /// Splits the cleaned lines into items. `first_section` is the site's first 栏目, given to
 /// text printed before the first item when the running heads name another section.
-pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
+pub fn split(lines: &[Text], first_section: Option<&str>, documents: Option<&str>) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut cur: Option<Item> = None;
     let mut section: Option<String> = None;
@@ -243,17 +287,48 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
         // A section banner opens the section and an item; a title-like line printed just
         // before it (the extraction put it there) is that item's title.
         if let Some(s) = &t.banner {
+            // A banner the extraction put inside a paragraph (the line before ends no
+            // sentence, the line after goes on with it) names the section of the items
+            // around it but starts none.
+            let prev = i.checked_sub(1).map(|p| &lines[p]);
+            let inside = prev.is_some_and(|p| !p.text.ends_with(SENTENCE_END) && !p.text.ends_with(['”', '）']) && !is_short_after(lines, i - 1))
+                && lines.get(i + 1).is_some_and(|n| lines::marker(&n.text).is_none() && !is_title_line(n));
+            if inside && let Some(c) = cur.as_mut() && !c.document_like {
+                c.section = Some(s.clone());
+                for item in items.iter_mut().rev() {
+                    if item.start_reason != "headline" {
+                        break;
+                    }
+                    item.section = Some(s.clone());
+                }
+                c.notes.push((t.at, format!("the banner of {s} is printed inside this item's text: taken as its section")));
+                section = Some(s.clone());
+                i += 1;
+                continue;
+            }
             let mut item = Item::new(Some(s.clone()), t.at, "section banner", false);
             if let Some(c) = cur.as_mut()
                 && let Some(Block::Line(last)) = c.blocks.last()
                 && is_title_line(last)
-                && !last.text.ends_with(SENTENCE_END)
+                && is_short_after(lines, i - 1)
                 && c.blocks.len() > 1
             {
                 let last = last.clone();
                 c.blocks.pop();
                 item.title = Some((last.text.clone(), last.at));
                 item.notes.push((last.at, "title printed before the section banner: moved after it".into()));
+            }
+            // An item a running head opened, still without a title, is the banner's.
+            if let Some(c) = cur.as_mut()
+                && c.start_reason == "running head names the section"
+                && c.title.is_none()
+            {
+                c.section = Some(s.clone());
+                c.title = item.title.take();
+                c.notes.append(&mut item.notes);
+                section = Some(s.clone());
+                i += 1;
+                continue;
             }
             items.extend(cur.take());
             cur = Some(item);
@@ -309,7 +384,10 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
                     c.title = c.title.take().or(tb.title);
                     c.doc_number = c.doc_number.take().or(tb.doc_number);
                     c.registration = c.registration.take().or(tb.registration);
-                    if c.signed && c.issued_at.is_none() && c.issued_name().is_some() {
+                    // The text after a signed notice that issues a document, or after an
+                    // order's signature, is the issued text.
+                    let order = c.doc_number.as_ref().is_some_and(|n| n.0.year.is_none());
+                    if c.signed && c.issued_at.is_none() && (order || c.issued_name().is_some()) {
                         c.issued_at = Some(c.blocks.len());
                     }
                 } else {
@@ -357,8 +435,13 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
             i = j;
             continue;
         }
-        if let Some(a) = lines::addressees(&t.text) {
-            let starts_new = cur.as_ref().is_none_or(|c| c.signed && c.issued_at.is_none());
+        // A 主送机关 line opens a paragraph: the line before it ends a sentence.
+        let opens = i == 0
+            || lines[i - 1].text.ends_with(SENTENCE_END)
+            || lines::date_line(&lines[i - 1].text).is_some()
+            || is_title_line(&lines[i - 1]);
+        if opens && let Some(a) = lines::addressees(&t.text) {
+            let starts_new = cur.as_ref().is_none_or(|c| c.signed);
             if starts_new {
                 items.extend(cur.take());
                 let mut item = Item::new(section.clone(), t.at, "主送机关 line after a signed document", true);
@@ -378,7 +461,7 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
             }
         }
         let no_number = cur.as_ref().is_none_or(|c| c.doc_number.is_none() && !c.document_like);
-        if no_number && is_headline(lines, i) {
+        if no_number && let Some(k) = headline(lines, i) {
             let opened_by_banner = cur.as_ref().is_some_and(|c| c.title.is_none() && c.blocks.is_empty());
             let mut item = if opened_by_banner {
                 cur.take().expect("checked")
@@ -386,9 +469,10 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
                 items.extend(cur.take());
                 Item::new(section.clone(), t.at, "headline", false)
             };
-            item.title = Some((t.text.clone(), t.at));
+            let parts: Vec<&Text> = lines[i..i + k].iter().collect();
+            item.title = Some((join_title(&parts), t.at));
             cur = Some(item);
-            i += 1;
+            i += k;
             continue;
         }
         match cur.as_mut() {
@@ -407,6 +491,7 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
             None => {
                 let mut item = Item::new(section.clone(), t.at, "text before the first item", true);
                 if items.is_empty()
+                    && section.is_some()
                     && let Some(first) = first_section
                     && section.as_deref() != Some(first)
                 {
@@ -425,8 +510,21 @@ pub fn split(lines: &[Text], first_section: Option<&str>) -> Vec<Item> {
             item.editorial_title = true;
         }
         if item.section.is_none() {
-            item.section = first_section.map(str::to_string);
+            // No banner or running head names the section: a numbered document goes where
+            // `gazette new doc` puts it.
+            let default = if item.document_like { documents.or(first_section) } else { first_section };
+            item.section = default.map(str::to_string);
+            item.notes.push((item.start, "section guessed: no banner or running head names it".into()));
         }
+    }
+    // A running head naming no section opened an item: it takes the section before it.
+    let mut before: Option<String> = None;
+    for item in &mut items {
+        if item.section.as_deref() == Some("") {
+            item.section = before.clone().or(first_section.map(str::to_string));
+            item.notes.push((item.start, "section guessed: the running head names none; the section of the item before".into()));
+        }
+        before = item.section.clone();
     }
     items
 }
