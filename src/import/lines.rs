@@ -235,7 +235,8 @@ pub fn marker(text: &str) -> Option<Marker> {
         if after == "日" {
             return Some(Marker::Day);
         }
-        if after.starts_with(['.', '．', '、']) && !after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        let mut rest = after.chars();
+        if matches!(rest.next(), Some('.' | '．' | '、')) && !rest.next().is_some_and(|c| c.is_ascii_digit()) {
             return Some(Marker::Number);
         }
     }

@@ -148,16 +148,25 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
     // Short by print width and by characters: a line of digits is narrow but full.
     let short = |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
     let mut out: Vec<(&Text, Vec<&str>)> = Vec::new();
+    // Inside an enumeration (after a line ending in `：`), each `；` ends an entry.
+    let mut enumerating = false;
     for (k, t) in run.iter().enumerate() {
         let new = match k.checked_sub(1).map(|p| run[p]) {
             None => true,
             Some(prev) => {
                 lines::marker(&t.text).is_some()
+                    || prev.text.ends_with('：')
+                    || enumerating && prev.text.ends_with('；')
                     || (prev.text.ends_with(SENTENCE_END) || prev.text.ends_with(['”', '）'])) && short(prev)
                     || short(prev) && !prev.text.ends_with(['，', '、'])
                     || prev.text.ends_with(['：', ':']) && prev.text.chars().count() < 40 && lines::addressees(&prev.text).is_some()
             }
         };
+        if let Some(prev) = k.checked_sub(1).map(|p| run[p])
+            && new
+        {
+            enumerating = prev.text.ends_with('：') || enumerating && prev.text.ends_with('；');
+        }
         if new {
             out.push((t, vec![t.text.as_str()]));
         } else {

@@ -312,3 +312,47 @@ pub fn read_source(bytes: &[u8], name: &str) -> Result<(Vec<Page>, Option<decode
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(b"").expect("the default settings")
+    }
+
+    #[test]
+    fn a_small_issue_end_to_end() {
+        let text = "温政发〔2020〕1号\n温州市人民政府\n关于做好春节期间安全工作的通知\n各县（市、区）人民政府，市政府直属各单位：\n现将有关事项通知如下。\n一、加强值班\n各地要落实值班制度。\n        温州市人民政府\n        2020年1月10日\n";
+        let imported = import(&text::pages(text), &config());
+        assert_eq!(imported.drafts.len(), 1);
+        let d = &imported.drafts[0];
+        assert_eq!(d.file, "wzf-2020-1.md");
+        assert!(d.text.contains("doc_number: 温政发〔2020〕1号\n"), "{}", d.text);
+        assert!(d.text.contains("date: 2020-01-10\n"), "{}", d.text);
+        assert!(d.text.contains("draft: true\n"), "{}", d.text);
+        assert!(d.text.ends_with("### 一、加强值班\n\n各地要落实值班制度。\n\n温州市人民政府\n2020年1月10日\n"), "{}", d.text);
+        assert_eq!(
+            import(&text::pages(text), &config()).drafts[0].text,
+            d.text,
+            "the same input gives the same output"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn import_never_panics(text in "([\\PC]{0,40}\n){0,40}", feed in proptest::bool::ANY) {
+            let text = if feed { text.replace('\n', "\n\u{c}") } else { text };
+            let imported = import(&text::pages(&text), &config());
+            for d in &imported.drafts {
+                proptest::prop_assert!(d.file.ends_with(".md"));
+                proptest::prop_assert!(d.text.starts_with("---\n"));
+            }
+        }
+
+        #[test]
+        fn cjk_and_markers_never_panic(text in "([一二三四五六七八九十、（）第条章号〔〕年月日政府关于通知温发0-9 ：。，·-]{0,30}\n){0,60}") {
+            let _ = import(&text::pages(&text), &config());
+        }
+    }
+}

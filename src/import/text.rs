@@ -51,7 +51,7 @@ mod tests {
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].lines.len(), 2);
         assert_eq!(p[1].lines[0].text, "三");
-        assert_eq!(p[1].lines[1].source_line, Some(4));
+        assert_eq!(p[1].lines[1].source_line, Some(3));
         assert_eq!(pages("a\nb").len(), 1);
     }
 }

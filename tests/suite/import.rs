@@ -42,11 +42,20 @@ fn config() -> gazette::config::Config {
 fn test_issues_import_to_their_golden_drafts_and_reports() {
     let issues = test_issues();
     assert!(issues.len() >= 2, "{issues:?}");
-    for dir in issues {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    // The bundled issue's source too; its golden drafts are in tests/import/wenzhou-2019-12.
+    let seed = (
+        repo().join("content/2019/12/wenzhou-gazette-2019-12.txt"),
+        repo().join("tests/import/wenzhou-2019-12/expected"),
+    );
+    let cases = issues
+        .iter()
+        .map(|d| (d.join("source.txt"), d.join("expected")))
+        .chain(std::iter::once(seed));
+    for (input, expected) in cases {
+        let name = input.display().to_string();
         let site = site_from(&repo().join("tests/import/site"));
         let source = site.path().join("source.txt");
-        fs::copy(dir.join("source.txt"), &source).unwrap();
+        fs::copy(&input, &source).unwrap();
         let run = gazette(&[
             "import",
             source.to_str().unwrap(),
@@ -59,7 +68,6 @@ fn test_issues_import_to_their_golden_drafts_and_reports() {
         ]);
         assert_eq!(run.status, Some(0), "{name}: {}", run.stderr);
         let report = run.stdout.replace(source.to_str().unwrap(), "source.txt");
-        let expected = dir.join("expected");
         let written = site.path().join("content/2020/03");
         fs::write(written.join("report.txt"), &report).unwrap();
         let json = gazette(&[
