@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     let (source, truth) = match args.as_slice() {
         [dir] => {
             let dir = Path::new(dir);
-            let source = ["source.txt", "source.pdf"].iter().map(|n| dir.join(n)).find(|p| p.exists());
+            let source = ["source.txt", "source.pdf"]
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.exists());
             match source {
                 Some(s) => (s, dir.join("truth")),
                 None => {
@@ -37,7 +40,9 @@ fn main() -> ExitCode {
         }
         [source, truth] => (PathBuf::from(source), PathBuf::from(truth)),
         _ => {
-            eprintln!("usage: import_eval [--root DIR] [--write DIR] (SOURCE TRUTH_DIR | TEST_DIR)");
+            eprintln!(
+                "usage: import_eval [--root DIR] [--write DIR] (SOURCE TRUTH_DIR | TEST_DIR)"
+            );
             return ExitCode::from(2);
         }
     };

@@ -581,7 +581,6 @@ fn doc_path(d: &Document, archive: &Archive, series: &BTreeMap<String, String>) 
     }
 }
 
-
 /// The URL slug of a 文号 series (机关代字): the `series` override, else its pinyin initials
 /// (温政发 → `wzf`). `gazette import` names files by it too.
 pub fn series_slug(config: &Config, prefix: &str) -> String {

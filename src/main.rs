@@ -464,7 +464,9 @@ fn main() -> ExitCode {
                             "{}",
                             serde_json::to_string_pretty(&outcome).expect("the report serialises")
                         ),
-                        Format::Text if !quiet => print!("{}", gazette::import::report::text(&outcome)),
+                        Format::Text if !quiet => {
+                            print!("{}", gazette::import::report::text(&outcome))
+                        }
                         Format::Text => {}
                     }
                     ExitCode::SUCCESS

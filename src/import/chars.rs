@@ -351,7 +351,10 @@ mod tests {
                 Suspicious::Left('\u{E000}'),
             ]
         );
-        assert!(RADICALS.windows(2).all(|w| w[0].0 < w[1].0), "the table is sorted");
+        assert!(
+            RADICALS.windows(2).all(|w| w[0].0 < w[1].0),
+            "the table is sorted"
+        );
         assert_eq!(repair("⻓").0, "长");
     }
 }

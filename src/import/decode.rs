@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn utf8_gb18030_and_bom() {
-        assert_eq!(decode("温州".as_bytes()).unwrap(), ("温州".into(), Encoding::Utf8));
+        assert_eq!(
+            decode("温州".as_bytes()).unwrap(),
+            ("温州".into(), Encoding::Utf8)
+        );
         assert_eq!(
             decode(b"\xEF\xBB\xBF\xE6\xB8\xA9").unwrap(),
             ("温".into(), Encoding::Utf8)

@@ -35,7 +35,14 @@ pub struct BodyText {
 
 /// Reduces a Markdown body to its text and markup blocks.
 pub fn body_text(body: &str) -> BodyText {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    body_text_of(body, false)
+}
+
+/// [`body_text`]; with `editorial_header`, a table's header row is the editor's (the print
+/// has none) and is not text.
+pub fn body_text_of(body: &str, editorial_header: bool) -> BodyText {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut out = BodyText::default();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut in_head = false;
@@ -53,7 +60,9 @@ pub fn body_text(body: &str) -> BodyText {
                 if in_head {
                     out.header_text.push_str(&t);
                 }
-                out.text.push_str(&t);
+                if !(in_head && editorial_header) {
+                    out.text.push_str(&t);
+                }
                 block.push_str(&t);
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -72,12 +81,16 @@ pub fn body_text(body: &str) -> BodyText {
                 }
             }
             Event::End(TagEnd::Heading(level)) => {
-                out.blocks.push(format!("h{}:{}", level as u8, strip_ws(&block)));
+                out.blocks
+                    .push(format!("h{}:{}", level as u8, strip_ws(&block)));
             }
             Event::End(TagEnd::Item) => out.blocks.push(format!("li:{}", strip_ws(&block))),
             Event::End(TagEnd::Paragraph) => {
                 let last = block.lines().last().unwrap_or("");
-                if lists.is_empty() && lines_in_para <= 8 && lines_in_para >= 2 && super::lines::date_line(last).is_some() {
+                if lists.is_empty()
+                    && (2..=8).contains(&lines_in_para)
+                    && super::lines::date_line(last).is_some()
+                {
                     out.blocks.push(format!("sig:{}", strip_ws(&block)));
                 }
             }
@@ -104,7 +117,9 @@ pub fn body_text(body: &str) -> BodyText {
                     row.push(done);
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) => out.foreign.push(format!("raw HTML `{}`", h.trim())),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                out.foreign.push(format!("raw HTML `{}`", h.trim()))
+            }
             Event::FootnoteReference(f) => out.foreign.push(format!("footnote `{f}`")),
             Event::InlineMath(m) | Event::DisplayMath(m) => out.foreign.push(format!("math `{m}`")),
             Event::TaskListMarker(_) => out.foreign.push("a task list marker".into()),
@@ -129,13 +144,18 @@ pub struct Doc {
 /// Reads a Markdown file's text into a [`Doc`].
 pub fn parse_doc(file: &str, text: &str) -> Result<Doc, String> {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let split = crate::content::front_matter::split(&text).map_err(|e| format!("{file}: front matter: {e:?}"))?;
+    let split = crate::content::front_matter::split(&text)
+        .map_err(|e| format!("{file}: front matter: {e:?}"))?;
     let front: BTreeMap<String, serde_yaml::Value> = if split.yaml.trim().is_empty() {
         BTreeMap::new()
     } else {
         serde_yaml::from_str(split.yaml).map_err(|e| format!("{file}: {e}"))?
     };
-    Ok(Doc { file: file.to_string(), front, body: body_text(split.body) })
+    Ok(Doc {
+        file: file.to_string(),
+        front,
+        body: body_text(split.body),
+    })
 }
 
 /// Reads every document of an issue folder (not `_index.md`), sorted by file name.
@@ -158,14 +178,25 @@ pub fn read_issue(dir: &Path) -> Result<Vec<Doc>, String> {
 
 /// The fields compared.
 pub const FIELDS: &[&str] = &[
-    "title", "section", "doc_number", "registration_number", "issuers", "date", "addressees", "valid_from",
-    "valid_until", "pages", "position",
+    "title",
+    "section",
+    "doc_number",
+    "registration_number",
+    "issuers",
+    "date",
+    "addressees",
+    "valid_from",
+    "valid_until",
+    "pages",
+    "position",
 ];
 
 fn value_text(v: &serde_yaml::Value) -> String {
     match v {
         serde_yaml::Value::String(s) => s.trim().to_string(),
-        serde_yaml::Value::Sequence(items) => items.iter().map(value_text).collect::<Vec<_>>().join(" | "),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join(" | ")
+        }
         serde_yaml::Value::Number(n) => n.to_string(),
         serde_yaml::Value::Bool(b) => b.to_string(),
         other => format!("{other:?}"),
@@ -227,7 +258,11 @@ pub struct Figures {
 }
 
 fn percent(a: usize, b: usize) -> f64 {
-    if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 }
+    if b == 0 {
+        100.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
 }
 
 impl Figures {
@@ -277,16 +312,29 @@ impl Figures {
 /// Compares the drafts with the truth. Each truth document is paired with the draft whose
 /// text shares the most character pairs with it.
 pub fn compare(drafts: &[Doc], truth: &[Doc]) -> Figures {
-    let mut f = Figures { truth_items: truth.len(), found_items: drafts.len(), ..Figures::default() };
+    let mut f = Figures {
+        truth_items: truth.len(),
+        found_items: drafts.len(),
+        ..Figures::default()
+    };
     let draft_grams: Vec<_> = drafts.iter().map(|d| bigrams(&full_text(d))).collect();
     for t in truth {
         let tg = bigrams(&full_text(t));
         let best = draft_grams
             .iter()
             .enumerate()
-            .map(|(k, g)| (g.intersection(&tg).count() * 1000 / g.len().max(tg.len()).max(1), k))
+            .map(|(k, g)| {
+                (
+                    g.intersection(&tg).count() * 1000 / g.len().max(tg.len()).max(1),
+                    k,
+                )
+            })
             .max();
-        let names: Vec<&str> = FIELDS.iter().copied().filter(|n| t.front.contains_key(*n)).collect();
+        let names: Vec<&str> = FIELDS
+            .iter()
+            .copied()
+            .filter(|n| t.front.contains_key(*n))
+            .collect();
         let Some((score, k)) = best.filter(|(s, _)| *s > 0) else {
             f.misses.push(format!("{}: no item found", t.file));
             f.field_pairs += names.len();
@@ -304,9 +352,14 @@ pub fn compare(drafts: &[Doc], truth: &[Doc]) -> Figures {
         if ends(&tt, 12) == ends(&dt, 12) {
             f.same_boundaries += 1;
         } else {
-            f.misses.push(format!("{} ↔ {}: boundaries differ", t.file, d.file));
+            f.misses
+                .push(format!("{} ↔ {}: boundaries differ", t.file, d.file));
         }
-        let mut keys: Vec<&str> = FIELDS.iter().copied().filter(|n| t.front.contains_key(*n) || d.front.contains_key(*n)).collect();
+        let mut keys: Vec<&str> = FIELDS
+            .iter()
+            .copied()
+            .filter(|n| t.front.contains_key(*n) || d.front.contains_key(*n))
+            .collect();
         keys.dedup();
         for name in keys {
             f.field_pairs += 1;
@@ -327,8 +380,19 @@ pub fn compare(drafts: &[Doc], truth: &[Doc]) -> Figures {
         if t.body.text == d.body.text {
             f.bodies_equal += 1;
         } else {
-            let at = t.body.text.chars().zip(d.body.text.chars()).take_while(|(a, b)| a == b).count();
-            let around = |s: &str| s.chars().skip(at.saturating_sub(8)).take(20).collect::<String>();
+            let at = t
+                .body
+                .text
+                .chars()
+                .zip(d.body.text.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let around = |s: &str| {
+                s.chars()
+                    .skip(at.saturating_sub(8))
+                    .take(20)
+                    .collect::<String>()
+            };
             f.misses.push(format!(
                 "{} ↔ {}: body differs at character {at}: expected …{}…, found …{}…",
                 t.file,
@@ -362,10 +426,17 @@ pub fn compare(drafts: &[Doc], truth: &[Doc]) -> Figures {
 
 /// Imports `source` with the settings of the site at `root` and compares the drafts with the
 /// issue folder `truth`; with `write`, also writes the drafts into that folder.
-pub fn evaluate_files(root: &Path, source: &Path, truth: &Path, write: Option<&Path>) -> Result<Figures, String> {
-    let config = crate::config::Config::load(root, None).map_err(|e| format!("{}: {e:?}", root.display()))?;
+pub fn evaluate_files(
+    root: &Path,
+    source: &Path,
+    truth: &Path,
+    write: Option<&Path>,
+) -> Result<Figures, String> {
+    let config = crate::config::Config::load(root, None)
+        .map_err(|e| format!("{}: {e:?}", root.display()))?;
     let bytes = std::fs::read(source).map_err(|e| format!("{}: {e}", source.display()))?;
-    let (pages, _) = super::read_source(&bytes, &source.display().to_string()).map_err(|e| e.to_string())?;
+    let (pages, _) =
+        super::read_source(&bytes, &source.display().to_string()).map_err(|e| e.to_string())?;
     let imported = super::import(&pages, &config);
     if let Some(dir) = write {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -373,7 +444,11 @@ pub fn evaluate_files(root: &Path, source: &Path, truth: &Path, write: Option<&P
             std::fs::write(dir.join(&d.file), &d.text).map_err(|e| format!("{}: {e}", d.file))?;
         }
     }
-    let drafts = imported.drafts.iter().map(|d| parse_doc(&d.file, &d.text)).collect::<Result<Vec<_>, _>>()?;
+    let drafts = imported
+        .drafts
+        .iter()
+        .map(|d| parse_doc(&d.file, &d.text))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(compare(&drafts, &read_issue(truth)?))
 }
 
@@ -383,9 +458,23 @@ mod tests {
 
     #[test]
     fn body_text_and_blocks() {
-        let b = body_text("### 一、总则\n\n1. 支持\n2. 鼓励\n\n温州市人民政府\n2019年12月9日\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
-        assert_eq!(b.text, "一、总则1.支持2.鼓励温州市人民政府2019年12月9日ab12");
-        assert_eq!(b.blocks, ["h3:一、总则", "li:1.支持", "li:2.鼓励", "sig:温州市人民政府2019年12月9日", "table:1|2|"]);
+        let b = body_text(
+            "### 一、总则\n\n1. 支持\n2. 鼓励\n\n温州市人民政府\n2019年12月9日\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        );
+        assert_eq!(
+            b.text,
+            "一、总则1.支持2.鼓励温州市人民政府2019年12月9日ab12"
+        );
+        assert_eq!(
+            b.blocks,
+            [
+                "h3:一、总则",
+                "li:1.支持",
+                "li:2.鼓励",
+                "sig:温州市人民政府2019年12月9日",
+                "table:1|2|"
+            ]
+        );
         assert_eq!(b.table_rows, [vec!["a", "b"], vec!["1", "2"]]);
     }
 
@@ -393,10 +482,29 @@ mod tests {
     fn compare_counts_fields_and_bodies() {
         let t = parse_doc("t.md", "---\ntitle: 关于某事的通知\nsection: 文件发布\ndate: 2019年12月9日\n---\n\n正文一段文字。\n").unwrap();
         let d = parse_doc("d.md", "---\ntitle: \"关于某事的通知\"\nsection: 文件发布\ndate: 2019-12-09\ndraft: true\n---\n\n正文一段\n文字。\n").unwrap();
-        let f = compare(&[d.clone()], &[t.clone()]);
-        assert_eq!((f.same_boundaries, f.fields_equal, f.field_pairs, f.bodies_equal), (1, 3, 3, 1), "{}", f.summary());
-        let other = parse_doc("o.md", "---\ntitle: 关于某事的通知\nsection: 政务简讯\n---\n\n正文一段文字！\n").unwrap();
+        let f = compare(std::slice::from_ref(&d), std::slice::from_ref(&t));
+        assert_eq!(
+            (
+                f.same_boundaries,
+                f.fields_equal,
+                f.field_pairs,
+                f.bodies_equal
+            ),
+            (1, 3, 3, 1),
+            "{}",
+            f.summary()
+        );
+        let other = parse_doc(
+            "o.md",
+            "---\ntitle: 关于某事的通知\nsection: 政务简讯\n---\n\n正文一段文字！\n",
+        )
+        .unwrap();
         let f = compare(&[other], &[t]);
-        assert_eq!((f.fields_equal, f.field_pairs, f.bodies_equal), (1, 3, 0), "{}", f.summary());
+        assert_eq!(
+            (f.fields_equal, f.field_pairs, f.bodies_equal),
+            (1, 3, 0),
+            "{}",
+            f.summary()
+        );
     }
 }

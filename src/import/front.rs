@@ -27,12 +27,22 @@ fn quoted(s: &str) -> String {
 }
 
 fn list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| quoted(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// The organs a title names before `关于` (or `印发`), lead first.
 pub fn title_issuers(title: &str) -> Vec<String> {
-    let cut = [title.find("关于"), title.find("印发")].into_iter().flatten().min();
+    let cut = [title.find("关于"), title.find("印发")]
+        .into_iter()
+        .flatten()
+        .min();
     let Some(cut) = cut else { return Vec::new() };
     title[..cut]
         .split_whitespace()
@@ -59,8 +69,11 @@ fn notice_text(item: &Item) -> (String, Vec<Where>) {
     (text, at)
 }
 
+/// A date found in the text: the date, where, and how (when computed).
+pub type Found = (Date, Where, Option<String>);
+
 /// 施行日期 and 有效期 from the validity sentences; `date` is the 成文日期.
-pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option<String>)>, Option<(Date, Where, Option<String>)>) {
+pub fn validity(item: &Item, date: Option<Date>) -> (Option<Found>, Option<Found>) {
     let (text, at) = notice_text(item);
     let where_of = |byte: usize| {
         let k = text[..byte].chars().count();
@@ -71,10 +84,18 @@ pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option
     for (i, d, len) in lines::dates_in(&text) {
         let after = &text[i + len..];
         let before = &text[..i];
-        if from.is_none() && (after.starts_with("起施行") || after.starts_with("起执行") || after.starts_with("起实施")) {
+        if from.is_none()
+            && (after.starts_with("起施行")
+                || after.starts_with("起执行")
+                || after.starts_with("起实施"))
+        {
             from = Some((d, where_of(i), None));
         }
-        if until.is_none() && (before.ends_with("有效期至") || before.ends_with("有效期暂至") || before.ends_with("有效期到")) {
+        if until.is_none()
+            && (before.ends_with("有效期至")
+                || before.ends_with("有效期暂至")
+                || before.ends_with("有效期到"))
+        {
             until = Some((d, where_of(i), None));
         }
     }
@@ -85,7 +106,11 @@ pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option
                 && let Some(i) = text.find(&phrase)
                 && let Some(d) = date
             {
-                from = Some((d, where_of(i), Some(format!("{phrase}: the 成文日期 of the signature block"))));
+                from = Some((
+                    d,
+                    where_of(i),
+                    Some(format!("{phrase}: the 成文日期 of the signature block")),
+                ));
             }
         }
     }
@@ -102,7 +127,11 @@ pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option
             && let Some(end) = Date::new(start.year() + n, start.month(), start.day())
                 .and_then(|d| Date::from_days_since_epoch(d.days_since_epoch() - 1))
         {
-            until = Some((end, where_of(i), Some(format!("有效期{n}年 from {start}: computed"))));
+            until = Some((
+                end,
+                where_of(i),
+                Some(format!("有效期{n}年 from {start}: computed")),
+            ));
         }
     }
     (from, until)
@@ -111,15 +140,31 @@ pub fn validity(item: &Item, date: Option<Date>) -> (Option<(Date, Where, Option
 /// The front matter fields of `item`, in the schema's order.
 pub fn fields(item: &Item, position: u32) -> Vec<Field> {
     let mut out = Vec::new();
-    let mut push = |name, yaml: String, at: Option<Where>, note: Option<String>| out.push(Field { name, yaml, at, note });
+    let mut push = |name, yaml: String, at: Option<Where>, note: Option<String>| {
+        out.push(Field {
+            name,
+            yaml,
+            at,
+            note,
+        })
+    };
     let section = item.section.clone().unwrap_or_default();
     match &item.title {
         Some((t, at)) => push("title", quoted(t), Some(*at), None),
-        None => push("title", quoted(&section), None, Some("the print gives no title: the section's name, the editor's".into())),
+        None => push(
+            "title",
+            quoted(&section),
+            None,
+            Some("the print gives no title: the section's name, the editor's".into()),
+        ),
     }
     push("section", quoted(&section), Some(item.start), None);
     let signature = item.blocks.iter().find_map(|b| match b {
-        Block::Signature { lines, organs, date } => Some((lines, organs, *date)),
+        Block::Signature {
+            lines,
+            organs,
+            date,
+        } => Some((lines, organs, *date)),
         _ => None,
     });
     let date = signature.map(|s| s.2);
@@ -130,7 +175,11 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
         push("registration_number", r.clone(), Some(*at), None);
     }
     if item.doc_number.is_some() {
-        let mut issuers = item.title.as_ref().map(|(t, _)| title_issuers(t)).unwrap_or_default();
+        let mut issuers = item
+            .title
+            .as_ref()
+            .map(|(t, _)| title_issuers(t))
+            .unwrap_or_default();
         let from_title = !issuers.is_empty();
         if let Some((_, organs, _)) = signature {
             for o in organs {
@@ -147,7 +196,11 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
             let organ = n.prefix.trim_end_matches('令').to_string();
             push("issuers", list(&[organ]), Some(*at), None);
         } else if !issuers.is_empty() {
-            let at = if from_title { item.title.as_ref().map(|t| t.1) } else { signature.map(|s| s.0[0].at) };
+            let at = if from_title {
+                item.title.as_ref().map(|t| t.1)
+            } else {
+                signature.map(|s| s.0[0].at)
+            };
             push("issuers", list(&issuers), at, None);
         }
         if let Some((lines, _, d)) = signature {
@@ -175,7 +228,12 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
         .flatten()
         .collect();
     if let (Some(first), Some(last)) = (pages.iter().min(), pages.iter().max()) {
-        push("pages", format!("[{first}, {last}]"), None, Some("from the printed page numbers".into()));
+        push(
+            "pages",
+            format!("[{first}, {last}]"),
+            None,
+            Some("from the printed page numbers".into()),
+        );
     }
     push("position", position.to_string(), None, None);
     push("draft", "true".into(), None, None);
@@ -185,7 +243,12 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
 /// The file's text: front matter (with `extra.editorial_title` when the title is the
 /// editor's, and `extra.unpublished` for the 文号 a 发文目录 lists that the issue does not
 /// print), then the body.
-pub fn file_text(fields: &[Field], editorial_title: bool, unpublished: &[String], body: &str) -> String {
+pub fn file_text(
+    fields: &[Field],
+    editorial_title: bool,
+    unpublished: &[String],
+    body: &str,
+) -> String {
     let mut s = String::from("---\n");
     for f in fields {
         s.push_str(f.name);
@@ -218,7 +281,17 @@ mod tests {
             blocks: lines
                 .iter()
                 .enumerate()
-                .map(|(k, l)| Block::Line(Text { text: (*l).into(), raw: (*l).into(), at: Where { line: Some(k + 1), page: 1 }, ..Text::default() }))
+                .map(|(k, l)| {
+                    Block::Line(Text {
+                        text: (*l).into(),
+                        raw: (*l).into(),
+                        at: Where {
+                            line: Some(k + 1),
+                            page: 1,
+                        },
+                        ..Text::default()
+                    })
+                })
                 .collect(),
             ..Item::default()
         }
@@ -226,17 +299,26 @@ mod tests {
 
     #[test]
     fn joint_issuers_from_the_title() {
-        assert_eq!(title_issuers("温州市商务局 温州市财政局关于印发《办法》的通知"), ["温州市商务局", "温州市财政局"]);
+        assert_eq!(
+            title_issuers("温州市商务局 温州市财政局关于印发《办法》的通知"),
+            ["温州市商务局", "温州市财政局"]
+        );
         assert!(title_issuers("关于支持产业发展的若干意见").is_empty());
     }
 
     #[test]
     fn validity_sentences() {
         let d = Date::new(2019, 12, 24).unwrap();
-        let (from, until) = validity(&item(&["本办法自2020年3月1日起施", "行，有效期至2021年12月31日。"]), Some(d));
+        let (from, until) = validity(
+            &item(&["本办法自2020年3月1日起施", "行，有效期至2021年12月31日。"]),
+            Some(d),
+        );
         assert_eq!(from.unwrap().0, Date::new(2020, 3, 1).unwrap());
         assert_eq!(until.unwrap().0, Date::new(2021, 12, 31).unwrap());
-        let (from, until) = validity(&item(&["本意见自2019年12月24日起施行，有效期2年。"]), Some(d));
+        let (from, until) = validity(
+            &item(&["本意见自2019年12月24日起施行，有效期2年。"]),
+            Some(d),
+        );
         assert_eq!(from.unwrap().0, d);
         assert_eq!(until.unwrap().0, Date::new(2021, 12, 23).unwrap());
         let (from, _) = validity(&item(&["本通知自印发之日起施行。"]), Some(d));

@@ -93,7 +93,22 @@ struct VPage<'a> {
 pub fn page_number(line: &str, bare: bool) -> Option<u32> {
     let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let inner = s.trim_matches(|c: char| {
-        matches!(c, '·' | '•' | '・' | '-' | '—' | '–' | '－' | '─' | '第' | '页' | '(' | ')' | '（' | '）')
+        matches!(
+            c,
+            '·' | '•'
+                | '・'
+                | '-'
+                | '—'
+                | '–'
+                | '－'
+                | '─'
+                | '第'
+                | '页'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+        )
     });
     if inner.is_empty() || inner.len() > 4 || !inner.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -108,9 +123,18 @@ pub fn page_number(line: &str, bare: bool) -> Option<u32> {
 fn masked(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() || ('０'..='９').contains(&c) { '#' } else { c })
+        .map(|c| {
+            if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                '#'
+            } else {
+                c
+            }
+        })
         .collect()
 }
+
+/// A candidate line: (printed page, line index, shape).
+type Member = (usize, usize, String);
 
 /// Lines of a group share at least this many characters of their shape.
 const PREFIX: usize = 8;
@@ -118,7 +142,9 @@ const PREFIX: usize = 8;
 const MAX_HEAD: usize = 40;
 
 fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
-    let positioned = pages.iter().any(|p| p.lines.iter().any(|l| l.bbox.is_some()));
+    let positioned = pages
+        .iter()
+        .any(|p| p.lines.iter().any(|l| l.bbox.is_some()));
     let mut out = Vec::new();
     if positioned || pages.len() > 1 {
         for (k, page) in pages.iter().enumerate() {
@@ -129,7 +155,12 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
                     .reduce(f32::max)
             });
             let lines: Vec<_> = page.lines.iter().map(|l| (l, k)).collect();
-            let mut v = VPage { lines, number: None, number_line: None, height };
+            let mut v = VPage {
+                lines,
+                number: None,
+                number_line: None,
+                height,
+            };
             // The page's number: a page-number line among its first or last lines.
             let nonblank: Vec<usize> = (0..v.lines.len())
                 .filter(|&i| !v.lines[i].0.text.trim().is_empty())
@@ -147,12 +178,22 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
         return (out, positioned);
     }
     // One page of text: page numbers divide it; a number opens the page it numbers.
-    let mut current = VPage { lines: Vec::new(), number: None, number_line: None, height: None };
+    let mut current = VPage {
+        lines: Vec::new(),
+        number: None,
+        number_line: None,
+        height: None,
+    };
     for line in &pages[0].lines {
         if let Some(n) = page_number(&line.text, false) {
             out.push(std::mem::replace(
                 &mut current,
-                VPage { lines: Vec::new(), number: Some(n), number_line: Some(0), height: None },
+                VPage {
+                    lines: Vec::new(),
+                    number: Some(n),
+                    number_line: Some(0),
+                    height: None,
+                },
             ));
         }
         current.lines.push((line, 0));
@@ -162,7 +203,13 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
 }
 
 /// The key of a line's place on its page, if it stands where furniture stands.
-fn band(v: &VPage<'_>, i: usize, positioned: bool, first: Option<usize>, last: Option<usize>) -> Option<String> {
+fn band(
+    v: &VPage<'_>,
+    i: usize,
+    positioned: bool,
+    first: Option<usize>,
+    last: Option<usize>,
+) -> Option<String> {
     if positioned {
         let (b, h) = (v.lines[i].0.bbox?, v.height?);
         let rel = b.y / h.max(1.0);
@@ -184,24 +231,32 @@ fn band(v: &VPage<'_>, i: usize, positioned: bool, first: Option<usize>, last: O
 pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
     let (vpages, positioned) = split_pages(pages);
     // Candidates: (band, shape prefix) → (vpage, line index, shape).
-    let mut groups: BTreeMap<(String, String), Vec<(usize, usize, String)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String), Vec<Member>> = BTreeMap::new();
     for (p, v) in vpages.iter().enumerate() {
         let content: Vec<usize> = (0..v.lines.len())
             .filter(|&i| Some(i) != v.number_line && !v.lines[i].0.text.trim().is_empty())
             .collect();
         let (first, last) = (content.first().copied(), content.last().copied());
         for &i in &content {
-            let Some(key) = band(v, i, positioned, first, last) else { continue };
+            let Some(key) = band(v, i, positioned, first, last) else {
+                continue;
+            };
             let text = v.lines[i].0.text.trim();
             let shape = masked(text);
-            if shape.chars().count() > MAX_HEAD || text.ends_with(['。', '；', '：', '，', '！', '？']) {
+            if shape.chars().count() > MAX_HEAD
+                || text.ends_with(['。', '；', '：', '，', '！', '？'])
+            {
                 continue;
             }
             let prefix: String = shape.chars().take(PREFIX).collect();
             groups.entry((key, prefix)).or_default().push((p, i, shape));
         }
     }
-    let min_pages = if positioned { (vpages.len() * 3 / 10).max(2) } else { 2 };
+    let min_pages = if positioned {
+        (vpages.len() * 3 / 10).max(2)
+    } else {
+        2
+    };
     let mut heads: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut head_section: BTreeMap<usize, String> = BTreeMap::new();
     let mut tails: BTreeSet<String> = BTreeSet::new();
@@ -211,9 +266,18 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
             continue;
         }
         // The part every member shares; what follows it may name the section.
-        let common = members.iter().skip(1).fold(members[0].2.chars().count(), |n, m| {
-            members[0].2.chars().zip(m.2.chars()).take(n).take_while(|(a, b)| a == b).count()
-        });
+        let common = members
+            .iter()
+            .skip(1)
+            .fold(members[0].2.chars().count(), |n, m| {
+                members[0]
+                    .2
+                    .chars()
+                    .zip(m.2.chars())
+                    .take(n)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            });
         // Heads whose words are all the same name no section.
         let varying = members.iter().any(|m| m.2.chars().count() > common);
         for (p, i, _) in members {
@@ -221,16 +285,25 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
             if !varying {
                 continue;
             }
-            let text: String = vpages[*p].lines[*i].0.text.chars().filter(|c| !c.is_whitespace()).collect();
+            let text: String = vpages[*p].lines[*i]
+                .0
+                .text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             let tail: String = text.chars().skip(common).collect();
-            let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '期' | '）' | ')'));
+            let tail = tail
+                .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '期' | '）' | ')'));
             if tail.chars().count() <= 8 {
                 // A head without a section's name (`…（总第208期）` alone) says the page
                 // belongs to none: recorded as "".
                 if !tail.is_empty() {
                     tails.insert(tail.to_string());
                 }
-                if tail.is_empty() || sections.iter().any(|s| s == tail) || tail.chars().count() >= 2 {
+                if tail.is_empty()
+                    || sections.iter().any(|s| s == tail)
+                    || tail.chars().count() >= 2
+                {
                     head_section.insert(*p, tail.to_string());
                 }
             }
@@ -251,14 +324,25 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         }
         let mut page_break = p > 0;
         for (i, (line, src)) in v.lines.iter().enumerate() {
-            let at = Where { line: line.source_line, page: pages[*src].index };
+            let at = Where {
+                line: line.source_line,
+                page: pages[*src].index,
+            };
             let raw = line.text.as_str();
             if Some(i) == v.number_line {
-                out.removed.push(Removed { at, text: raw.trim().into(), kind: "page-number" });
+                out.removed.push(Removed {
+                    at,
+                    text: raw.trim().into(),
+                    kind: "page-number",
+                });
                 continue;
             }
             if heads.contains(&(p, i)) {
-                out.removed.push(Removed { at, text: raw.trim().into(), kind: "running-head" });
+                out.removed.push(Removed {
+                    at,
+                    text: raw.trim().into(),
+                    kind: "running-head",
+                });
                 continue;
             }
             let text = join::clean_line(raw);
@@ -267,7 +351,7 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                 continue;
             }
             let bare: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-            let banner = (sections.iter().any(|s| *s == bare) || tails.contains(&bare)).then_some(bare);
+            let banner = (sections.contains(&bare) || tails.contains(&bare)).then_some(bare);
             out.lines.push(Text {
                 text,
                 raw: raw.trim_end().to_string(),
@@ -285,8 +369,16 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         blank = true;
     }
     // Pages before the first running head take the section of the first one.
-    if let Some(first) = out.lines.iter().find_map(|l| l.head_section.clone().filter(|s| !s.is_empty())) {
-        for l in out.lines.iter_mut().take_while(|l| l.head_section.is_none()) {
+    if let Some(first) = out
+        .lines
+        .iter()
+        .find_map(|l| l.head_section.clone().filter(|s| !s.is_empty()))
+    {
+        for l in out
+            .lines
+            .iter_mut()
+            .take_while(|l| l.head_section.is_none())
+        {
             l.head_section = Some(first.clone());
         }
     }
@@ -317,19 +409,40 @@ mod tests {
         let text = "正文一。\n\n·  4  ·\n2019 年第1 2 期文件发布\n正文二。\n·  5  ·\n某市公报（总第2 08期） 文件发布\n正文三。\n·  6  ·\n2019 年第12期文件发布\n正文四。\n·  7  ·\n某市公报（总第208期） 政务简讯\n政 务 简 讯\n正文五。\n";
         let c = clean(&super::super::text::pages(text), &sections());
         let texts: Vec<&str> = c.lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["正文一。", "正文二。", "正文三。", "正文四。", "政务简讯", "正文五。"]);
+        assert_eq!(
+            texts,
+            [
+                "正文一。",
+                "正文二。",
+                "正文三。",
+                "正文四。",
+                "政务简讯",
+                "正文五。"
+            ]
+        );
         assert_eq!(c.lines[0].page, Some(3));
         assert!(c.inferred_pages);
         assert_eq!(c.lines[3].page, Some(6));
         assert_eq!(c.lines[4].banner.as_deref(), Some("政务简讯"));
         assert_eq!(c.lines[5].head_section.as_deref(), Some("政务简讯"));
-        assert_eq!(c.removed.iter().filter(|r| r.kind == "running-head").count(), 4);
+        assert_eq!(
+            c.removed
+                .iter()
+                .filter(|r| r.kind == "running-head")
+                .count(),
+            4
+        );
     }
 
     fn line(text: &str, y: f32) -> Line {
         Line {
             text: text.into(),
-            bbox: Some(Rect { x: 50.0, y, width: 300.0, height: 12.0 }),
+            bbox: Some(Rect {
+                x: 50.0,
+                y,
+                width: 300.0,
+                height: 12.0,
+            }),
             font_size: Some(10.5),
             source_line: None,
         }
@@ -357,6 +470,12 @@ mod tests {
         assert!(texts.iter().all(|t| !t.contains("2020年")));
         assert_eq!(c.lines[1].page, Some(11));
         assert_eq!(c.lines[7].page, Some(14));
-        assert_eq!(c.lines[7].at, Where { line: None, page: 4 });
+        assert_eq!(
+            c.lines[7].at,
+            Where {
+                line: None,
+                page: 4
+            }
+        );
     }
 }

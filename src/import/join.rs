@@ -40,9 +40,7 @@ pub fn clean_line(raw: &str) -> String {
         let before = out.chars().last();
         let after = chars.get(i).copied();
         let keep = match (before, after) {
-            (Some(b), Some(a)) => {
-                !spaced_out && !is_wide(b) && !is_wide(a) && !(b == '-' || a == '-')
-            }
+            (Some(b), Some(a)) => !(spaced_out || is_wide(b) || is_wide(a) || b == '-' || a == '-'),
             _ => false,
         };
         if keep {
@@ -75,18 +73,27 @@ mod tests {
 
     #[test]
     fn spaced_out_letters_collapse_and_words_stay() {
-        assert_eq!(clean_line("3 . 落 实 用 地 支 持 政 策 。 重 点"), "3.落实用地支持政策。重点");
+        assert_eq!(
+            clean_line("3 . 落 实 用 地 支 持 政 策 。 重 点"),
+            "3.落实用地支持政策。重点"
+        );
         assert_eq!(clean_line("  附  则 "), "附则");
         assert_eq!(clean_line("政 务 简 讯"), "政务简讯");
         assert_eq!(clean_line("参加 2019 年学术年会"), "参加2019年学术年会");
-        assert_eq!(clean_line("Pagefind is a search library"), "Pagefind is a search library");
+        assert_eq!(
+            clean_line("Pagefind is a search library"),
+            "Pagefind is a search library"
+        );
         assert_eq!(clean_line("ZJCC01-2019 -0011"), "ZJCC01-2019-0011");
         assert_eq!(clean_line("GB 36886-2018 标准"), "GB 36886-2018标准");
     }
 
     #[test]
     fn lines_join_without_spaces_between_cjk() {
-        assert_eq!(join_lines(["为畅通资本、人才", "服务下乡通道"]), "为畅通资本、人才服务下乡通道");
+        assert_eq!(
+            join_lines(["为畅通资本、人才", "服务下乡通道"]),
+            "为畅通资本、人才服务下乡通道"
+        );
         assert_eq!(join_lines(["the search", "library"]), "the search library");
         assert_eq!(join_lines(["投资1000", "万元"]), "投资1000万元");
     }

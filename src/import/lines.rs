@@ -32,7 +32,12 @@ fn small_number(text: &str) -> Option<u32> {
     if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
         return text.parse().ok();
     }
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+    };
     let chars: Vec<char> = text.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -70,7 +75,11 @@ pub fn date_prefix(text: &str) -> Option<(Date, usize)> {
     }
     let month = small_number(rest[..yue].trim())?;
     let day = small_number(rest[yue + '月'.len_utf8()..ri].trim())?;
-    let date = Date::new(year.parse().ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)?;
+    let date = Date::new(
+        year.parse().ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )?;
     Some((date, nian + '年'.len_utf8() + ri + '日'.len_utf8()))
 }
 
@@ -100,8 +109,31 @@ pub fn dates_in(text: &str) -> Vec<(usize, Date, usize)> {
 
 /// Last words of an organ's name.
 const ORGAN_ENDS: &[&str] = &[
-    "政府", "办公室", "办公厅", "委员会", "管委会", "局", "厅", "委", "院", "部", "会", "办", "中心", "公司",
-    "银行", "分行", "支行", "署", "处", "社", "所", "联合会", "协会", "集团", "大学",
+    "政府",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "管委会",
+    "局",
+    "厅",
+    "委",
+    "院",
+    "部",
+    "会",
+    "办",
+    "中心",
+    "公司",
+    "银行",
+    "分行",
+    "支行",
+    "署",
+    "处",
+    "社",
+    "所",
+    "联合会",
+    "协会",
+    "集团",
+    "大学",
 ];
 
 /// Whether `text` reads as an organ's name (`温州市人民政府`, `温州市财政局`).
@@ -149,13 +181,17 @@ pub fn title_doc_type(title: &str) -> Option<&'static str> {
 pub fn addressees(text: &str) -> Option<Vec<String>> {
     let t = bare(text);
     let inner = t.strip_suffix('：').or_else(|| t.strip_suffix(':'))?;
-    if inner.is_empty() || inner.chars().count() > 80 || inner.contains(['。', '；', '“']) || inner.contains("如下") {
+    if inner.is_empty()
+        || inner.chars().count() > 80
+        || inner.contains(['。', '；', '“'])
+        || inner.contains("如下")
+    {
         return None;
     }
     let parts: Vec<String> = inner.split('，').map(str::to_string).collect();
     const ENDS: &[&str] = &[
-        "单位", "政府", "部门", "企业", "机关", "局", "委", "办", "厅", "院", "公司", "银行", "街道", "乡镇", "区", "县", "市", "会",
-        "室", "处", "所", "中心", "社", "站",
+        "单位", "政府", "部门", "企业", "机关", "局", "委", "办", "厅", "院", "公司", "银行",
+        "街道", "乡镇", "区", "县", "市", "会", "室", "处", "所", "中心", "社", "站",
     ];
     parts
         .iter()
@@ -236,7 +272,9 @@ pub fn marker(text: &str) -> Option<Marker> {
             return Some(Marker::Day);
         }
         let mut rest = after.chars();
-        if matches!(rest.next(), Some('.' | '．' | '、')) && !rest.next().is_some_and(|c| c.is_ascii_digit()) {
+        if matches!(rest.next(), Some('.' | '．' | '、'))
+            && !rest.next().is_some_and(|c| c.is_ascii_digit())
+        {
             return Some(Marker::Number);
         }
     }
@@ -263,23 +301,38 @@ mod tests {
 
     #[test]
     fn numbers_organs_addressees() {
-        assert_eq!(doc_number("温政发〔2019〕16号").unwrap().to_string(), "温政发〔2019〕16号");
-        assert_eq!(doc_number(" 通告(2019)5号").unwrap().to_string(), "通告〔2019〕5号");
+        assert_eq!(
+            doc_number("温政发〔2019〕16号").unwrap().to_string(),
+            "温政发〔2019〕16号"
+        );
+        assert_eq!(
+            doc_number(" 通告(2019)5号").unwrap().to_string(),
+            "通告〔2019〕5号"
+        );
         assert!(doc_number("依据温政发〔2019〕16号文件，").is_none());
-        assert_eq!(registration_number("ZJCC01-2019 -0011").as_deref(), Some("ZJCC01-2019-0011"));
+        assert_eq!(
+            registration_number("ZJCC01-2019 -0011").as_deref(),
+            Some("ZJCC01-2019-0011")
+        );
         assert!(is_organ("温州市人民政府办公室"));
         assert!(!is_organ("关于调整全市城乡居民最低生活"));
         assert_eq!(
             signature_organs("温州市商务局    温州市财政局").unwrap(),
             ["温州市商务局", "温州市财政局"]
         );
-        assert_eq!(signature_organs("市长  张三").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            signature_organs("市长  张三").unwrap(),
+            Vec::<String>::new()
+        );
         assert_eq!(
             addressees(" 各县（市、区）人民政府，市政府直属各单位：").unwrap(),
             ["各县（市、区）人民政府", "市政府直属各单位"]
         );
         assert!(addressees("现将有关事项通告如下：").is_none());
-        assert_eq!(title_doc_type("关于支持电竞文体数字产业发展的若干意见（试行）"), Some("若干意见"));
+        assert_eq!(
+            title_doc_type("关于支持电竞文体数字产业发展的若干意见（试行）"),
+            Some("若干意见")
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub struct Guesses {
 }
 
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if join::is_wide(c) { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if join::is_wide(c) { 2 } else { 1 })
+        .sum()
 }
 
 /// Escapes what Markdown would read as markup.
@@ -69,7 +71,8 @@ fn cells(raw: &str) -> Vec<String> {
 }
 
 fn numeric(cell: &str) -> bool {
-    cell.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '%' | '—' | '+' | '±'))
+    cell.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '%' | '—' | '+' | '±'))
 }
 
 /// Rows of a table starting at `i`: a 文号 table (`文号  标题`, wrapped titles continuing on
@@ -86,7 +89,11 @@ fn table_at(lines: &[&Text], i: usize) -> Option<(usize, Vec<Vec<String>>, bool)
             if let Some(row) = numbered(lines[j]) {
                 rows.push(row.iter().map(|c| join::clean_line(c)).collect());
             } else if lines[j].raw.starts_with(char::is_whitespace) && !rows.is_empty() {
-                let last = rows.last_mut().expect("checked").last_mut().expect("two cells");
+                let last = rows
+                    .last_mut()
+                    .expect("checked")
+                    .last_mut()
+                    .expect("two cells");
                 last.push_str(&lines[j].text);
             } else {
                 break;
@@ -146,7 +153,8 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
     counts.sort_unstable();
     let typical_chars = counts.get(counts.len() * 4 / 5).copied().unwrap_or(0);
     // Short by print width and by characters: a line of digits is narrow but full.
-    let short = |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
+    let short =
+        |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
     let mut out: Vec<(&Text, Vec<&str>)> = Vec::new();
     // Inside an enumeration (after a line ending in `：`), each `；` ends an entry.
     let mut enumerating = false;
@@ -157,9 +165,12 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
                 lines::marker(&t.text).is_some()
                     || prev.text.ends_with('：')
                     || enumerating && prev.text.ends_with('；')
-                    || (prev.text.ends_with(SENTENCE_END) || prev.text.ends_with(['”', '）'])) && short(prev)
+                    || (prev.text.ends_with(SENTENCE_END) || prev.text.ends_with(['”', '）']))
+                        && short(prev)
                     || short(prev) && !prev.text.ends_with(['，', '、'])
-                    || prev.text.ends_with(['：', ':']) && prev.text.chars().count() < 40 && lines::addressees(&prev.text).is_some()
+                    || prev.text.ends_with(['：', ':'])
+                        && prev.text.chars().count() < 40
+                        && lines::addressees(&prev.text).is_some()
             }
         };
         if let Some(prev) = k.checked_sub(1).map(|p| run[p])
@@ -173,12 +184,17 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
             out.last_mut().expect("a paragraph is open").1.push(&t.text);
         }
     }
-    out.into_iter().map(|(t, parts)| (t, join::join_lines(parts))).collect()
+    out.into_iter()
+        .map(|(t, parts)| (t, join::join_lines(parts)))
+        .collect()
 }
 
 /// A paragraph's Markdown.
 fn paragraph(text: &str, alone: bool) -> String {
-    let standing = alone && !text.ends_with(SENTENCE_END) && !text.contains(['，', '。']) && text.chars().count() <= 40;
+    let standing = alone
+        && !text.ends_with(SENTENCE_END)
+        && !text.contains(['，', '。'])
+        && text.chars().count() <= 40;
     let bare: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match lines::marker(text) {
         Some(Marker::Division | Marker::Day) if standing => format!("### {}", escape(text)),
@@ -192,7 +208,13 @@ fn paragraph(text: &str, alone: bool) -> String {
                 format!("**{}**\u{3000}{}", &text[..n], escape(rest))
             }
         }
-        Some(Marker::Number) if text.as_bytes().iter().position(|b| *b == b'.').is_some_and(|p| text[..p].chars().all(|c| c.is_ascii_digit())) => {
+        Some(Marker::Number)
+            if text
+                .as_bytes()
+                .iter()
+                .position(|b| *b == b'.')
+                .is_some_and(|p| text[..p].chars().all(|c| c.is_ascii_digit())) =>
+        {
             let dot = text.find('.').expect("checked");
             format!("{}. {}", &text[..dot], escape(&text[dot + 1..]))
         }
@@ -230,11 +252,20 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
             while k < paras.len() {
                 // A run of entries ending in `；` after a line ending in `：`, or of three or
                 // more captions without punctuation: a bullet list.
-                let entry = |p: &str| p.ends_with('；') || p.ends_with('。') && p.chars().count() < 60;
-                let caption = |p: &str| !p.ends_with(SENTENCE_END) && !p.ends_with(['”', '）']) && lines::marker(p).is_none() && p.chars().count() > 8;
+                let entry =
+                    |p: &str| p.ends_with('；') || p.ends_with('。') && p.chars().count() < 60;
+                let caption = |p: &str| {
+                    !p.ends_with(SENTENCE_END)
+                        && !p.ends_with(['”', '）'])
+                        && lines::marker(p).is_none()
+                        && p.chars().count() > 8
+                };
                 let mut m = k;
                 if k > 0 && paras[k - 1].1.ends_with('：') {
-                    while m < paras.len() && entry(&paras[m].1) && lines::marker(&paras[m].1).is_none() {
+                    while m < paras.len()
+                        && entry(&paras[m].1)
+                        && lines::marker(&paras[m].1).is_none()
+                    {
                         m += 1;
                         if paras[m - 1].1.ends_with('。') {
                             break;
@@ -251,7 +282,10 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                     }
                 }
                 if m - k >= 2 {
-                    let list: Vec<String> = paras[k..m].iter().map(|(_, p)| format!("- {}", escape(p))).collect();
+                    let list: Vec<String> = paras[k..m]
+                        .iter()
+                        .map(|(_, p)| format!("- {}", escape(p)))
+                        .collect();
                     out.push(list.join("\n"));
                     k = m;
                     continue;
@@ -267,7 +301,11 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                 emit_plain(&mut plain, out);
                 guesses.tables.push(run[i].at);
                 if numbered {
-                    guesses.listed.extend(rows.iter().filter_map(|r| lines::doc_number(&r[0])).map(|n| n.to_string()));
+                    guesses.listed.extend(
+                        rows.iter()
+                            .filter_map(|r| lines::doc_number(&r[0]))
+                            .map(|n| n.to_string()),
+                    );
                 }
                 out.push(table_markdown(&rows, numbered));
                 i = end;
@@ -311,7 +349,11 @@ mod tests {
     use crate::content::date::Date;
 
     fn t(s: &str) -> Text {
-        Text { text: join::clean_line(s), raw: s.to_string(), ..Text::default() }
+        Text {
+            text: join::clean_line(s),
+            raw: s.to_string(),
+            ..Text::default()
+        }
     }
 
     fn md(lines: &[&str]) -> String {
@@ -345,16 +387,34 @@ mod tests {
             organs: vec!["温州市商务局".into(), "温州市财政局".into()],
             date: Date::new(2019, 12, 9).unwrap(),
         };
-        assert_eq!(markdown(&[sig]).0, "温州市商务局 温州市财政局\n2019年12月9日\n");
-        let out = md(&["市人民政府决定免去：", "张三的某局副局长职务；", "李四的某局副局长职务；", "王五的某局局长职务。"]);
-        assert_eq!(out, "市人民政府决定免去：\n\n- 张三的某局副局长职务；\n- 李四的某局副局长职务；\n- 王五的某局局长职务。\n");
-        let (out, g) = markdown(
-            &["温政发〔2019〕16号　　温州市人民政府关于调整标准的通知", "温政办〔2019〕72号　　温州市人民政府办公室关于推进", "　　　　　　　　　　乡村振兴的实施意见"]
-                .iter()
-                .map(|l| Block::Line(t(l)))
-                .collect::<Vec<_>>(),
+        assert_eq!(
+            markdown(&[sig]).0,
+            "温州市商务局 温州市财政局\n2019年12月9日\n"
         );
-        assert_eq!(out, "| 文号 | 标题 |\n|---|---|\n| 温政发〔2019〕16号 | 温州市人民政府关于调整标准的通知 |\n| 温政办〔2019〕72号 | 温州市人民政府办公室关于推进乡村振兴的实施意见 |\n");
+        let out = md(&[
+            "市人民政府决定免去：",
+            "张三的某局副局长职务；",
+            "李四的某局副局长职务；",
+            "王五的某局局长职务。",
+        ]);
+        assert_eq!(
+            out,
+            "市人民政府决定免去：\n\n- 张三的某局副局长职务；\n- 李四的某局副局长职务；\n- 王五的某局局长职务。\n"
+        );
+        let (out, g) = markdown(
+            &[
+                "温政发〔2019〕16号　　温州市人民政府关于调整标准的通知",
+                "温政办〔2019〕72号　　温州市人民政府办公室关于推进",
+                "　　　　　　　　　　乡村振兴的实施意见",
+            ]
+            .iter()
+            .map(|l| Block::Line(t(l)))
+            .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            out,
+            "| 文号 | 标题 |\n|---|---|\n| 温政发〔2019〕16号 | 温州市人民政府关于调整标准的通知 |\n| 温政办〔2019〕72号 | 温州市人民政府办公室关于推进乡村振兴的实施意见 |\n"
+        );
         assert_eq!(g.tables.len(), 1);
     }
 }

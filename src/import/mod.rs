@@ -86,7 +86,10 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
     for page in &mut pages {
         for line in &mut page.lines {
             let (text, found) = chars::repair(&line.text);
-            let at = Where { line: line.source_line, page: page.index };
+            let at = Where {
+                line: line.source_line,
+                page: page.index,
+            };
             for f in found {
                 suspicious.push(match f {
                     chars::Suspicious::Mapped(r, c) => Note {
@@ -97,7 +100,10 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
                     chars::Suspicious::Left(c) => Note {
                         at: Some(at),
                         kind: "suspicious-character",
-                        message: format!("U+{:04X} left as it is: check it against the print", c as u32),
+                        message: format!(
+                            "U+{:04X} left as it is: check it against the print",
+                            c as u32
+                        ),
                     },
                 });
             }
@@ -107,9 +113,19 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
     let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
     let cleaned = furniture::clean(&pages, &sections);
     // Where `gazette new doc` puts a document: 文件发布, or the first section.
-    let documents = sections.iter().find(|s| *s == "文件发布").or(sections.first());
-    let items = split::split(&cleaned.lines, sections.first().map(String::as_str), documents.map(String::as_str));
-    let printed: Vec<String> = items.iter().filter_map(|i| i.doc_number.as_ref().map(|n| n.0.to_string())).collect();
+    let documents = sections
+        .iter()
+        .find(|s| *s == "文件发布")
+        .or(sections.first());
+    let items = split::split(
+        &cleaned.lines,
+        sections.first().map(String::as_str),
+        documents.map(String::as_str),
+    );
+    let printed: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.doc_number.as_ref().map(|n| n.0.to_string()))
+        .collect();
     let mut positions: BTreeMap<String, u32> = BTreeMap::new();
     let mut drafts: Vec<Draft> = Vec::new();
     for item in &items {
@@ -119,17 +135,30 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         let fields = front::fields(item, *position);
         let (body, guesses) = markup::markdown(&item.blocks);
         let mut notes = item_notes(item, &guesses);
-        notes.extend(suspicious.iter().filter(|n| n.at.is_some_and(|at| covers(item, at))).cloned());
+        notes.extend(
+            suspicious
+                .iter()
+                .filter(|n| n.at.is_some_and(|at| covers(item, at)))
+                .cloned(),
+        );
         let title = item
             .title
             .as_ref()
             .map_or_else(|| item.section.clone().unwrap_or_default(), |t| t.0.clone());
-        let unpublished: Vec<String> = guesses.listed.iter().filter(|n| !printed.contains(n)).cloned().collect();
+        let unpublished: Vec<String> = guesses
+            .listed
+            .iter()
+            .filter(|n| !printed.contains(n))
+            .cloned()
+            .collect();
         if !unpublished.is_empty() {
             notes.push(Note {
                 at: guesses.tables.first().copied(),
                 kind: "unpublished",
-                message: format!("listed but not printed in this issue: {} (extra.unpublished)", unpublished.join(", ")),
+                message: format!(
+                    "listed but not printed in this issue: {} (extra.unpublished)",
+                    unpublished.join(", ")
+                ),
             });
         }
         let text = front::file_text(&fields, item.editorial_title, &unpublished, &body);
@@ -151,7 +180,11 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         drafts,
         furniture: cleaned.removed,
         inferred_pages: cleaned.inferred_pages,
-        scanned: pages.iter().filter(|p| p.scanned).map(|p| p.index).collect(),
+        scanned: pages
+            .iter()
+            .filter(|p| p.scanned)
+            .map(|p| p.index)
+            .collect(),
     }
 }
 
@@ -165,7 +198,9 @@ fn covers(item: &split::Item, at: Where) -> bool {
     let first = lines.next();
     let last = lines.last().or(first);
     match (first, last, at.line) {
-        (Some(f), Some(l), Some(n)) => f.line.is_some_and(|f| f <= n) && l.line.is_some_and(|l| n <= l),
+        (Some(f), Some(l), Some(n)) => {
+            f.line.is_some_and(|f| f <= n) && l.line.is_some_and(|l| n <= l)
+        }
         (Some(f), Some(l), None) => f.page <= at.page && at.page <= l.page,
         _ => false,
     }
@@ -177,14 +212,18 @@ fn item_notes(item: &split::Item, guesses: &markup::Guesses) -> Vec<Note> {
         notes.push(Note {
             at: Some(item.start),
             kind: "guessed-boundary",
-            message: format!("the item is taken to start here ({}); check where it starts and ends", item.start_reason),
+            message: format!(
+                "the item is taken to start here ({}); check where it starts and ends",
+                item.start_reason
+            ),
         });
     }
     if item.editorial_title {
         notes.push(Note {
             at: Some(item.start),
             kind: "editorial-title",
-            message: "no printed title found: the section's name is used (extra.editorial_title)".into(),
+            message: "no printed title found: the section's name is used (extra.editorial_title)"
+                .into(),
         });
     }
     let signature = item.blocks.iter().find_map(|b| match b {
@@ -207,8 +246,16 @@ fn item_notes(item: &split::Item, guesses: &markup::Guesses) -> Vec<Note> {
         }
     }
     for (at, message) in &item.notes {
-        let kind = if message.starts_with("section guessed") { "guessed-section" } else { "reading-order" };
-        notes.push(Note { at: Some(*at), kind, message: message.clone() });
+        let kind = if message.starts_with("section guessed") {
+            "guessed-section"
+        } else {
+            "reading-order"
+        };
+        notes.push(Note {
+            at: Some(*at),
+            kind,
+            message: message.clone(),
+        });
     }
     for at in &guesses.tables {
         notes.push(Note {
@@ -265,7 +312,11 @@ fn file_names(items: &[split::Item], config: &Config) -> Vec<String> {
                             .as_ref()
                             .map(|t| slug::initials(&t.0).chars().take(10).collect())
                             .unwrap_or_default();
-                        if initials.is_empty() { format!("{single}-{k}") } else { format!("{single}-{k}-{initials}") }
+                        if initials.is_empty() {
+                            format!("{single}-{k}")
+                        } else {
+                            format!("{single}-{k}-{initials}")
+                        }
                     } else {
                         s
                     }
@@ -282,13 +333,22 @@ fn file_names(items: &[split::Item], config: &Config) -> Vec<String> {
 /// The pages of a PDF. Reading PDFs is not part of this build yet: a clear error.
 pub fn read_pdf_pages(_bytes: &[u8], name: &str) -> Result<Vec<Page>, Error> {
     Err(Error::Invalid(vec![
-        Diagnostic::error(name, 1, 1, "pdf-not-supported", "this build of gazette cannot read PDF files yet")
-            .with_hint("extract the text first (`pdftotext -layout FILE`) and import the text file"),
+        Diagnostic::error(
+            name,
+            1,
+            1,
+            "pdf-not-supported",
+            "this build of gazette cannot read PDF files yet",
+        )
+        .with_hint("extract the text first (`pdftotext -layout FILE`) and import the text file"),
     ]))
 }
 
 /// The pages of a source file: a PDF (`%PDF-`), or text in UTF-8 or GB18030.
-pub fn read_source(bytes: &[u8], name: &str) -> Result<(Vec<Page>, Option<decode::Encoding>), Error> {
+pub fn read_source(
+    bytes: &[u8],
+    name: &str,
+) -> Result<(Vec<Page>, Option<decode::Encoding>), Error> {
     if bytes.starts_with(b"%PDF-") {
         return read_pdf_pages(bytes, name).map(|p| (p, None));
     }
@@ -304,10 +364,21 @@ pub fn read_source(bytes: &[u8], name: &str) -> Result<(Vec<Page>, Option<decode
         Err(decode::DecodeError::NotText(at)) => {
             let before = &bytes[..at.min(bytes.len())];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let col = at
+                - before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
             Err(Error::Invalid(vec![
-                Diagnostic::error(name, line, col, "not-text", "not a text file: neither UTF-8 nor GB18030 text, nor a PDF")
-                    .with_hint("import a PDF, or the text extracted from one"),
+                Diagnostic::error(
+                    name,
+                    line,
+                    col,
+                    "not-text",
+                    "not a text file: neither UTF-8 nor GB18030 text, nor a PDF",
+                )
+                .with_hint("import a PDF, or the text extracted from one"),
             ]))
         }
     }
@@ -328,10 +399,20 @@ mod tests {
         assert_eq!(imported.drafts.len(), 1);
         let d = &imported.drafts[0];
         assert_eq!(d.file, "wzf-2020-1.md");
-        assert!(d.text.contains("doc_number: 温政发〔2020〕1号\n"), "{}", d.text);
+        assert!(
+            d.text.contains("doc_number: 温政发〔2020〕1号\n"),
+            "{}",
+            d.text
+        );
         assert!(d.text.contains("date: 2020-01-10\n"), "{}", d.text);
         assert!(d.text.contains("draft: true\n"), "{}", d.text);
-        assert!(d.text.ends_with("### 一、加强值班\n\n各地要落实值班制度。\n\n温州市人民政府\n2020年1月10日\n"), "{}", d.text);
+        assert!(
+            d.text.ends_with(
+                "### 一、加强值班\n\n各地要落实值班制度。\n\n温州市人民政府\n2020年1月10日\n"
+            ),
+            "{}",
+            d.text
+        );
         assert_eq!(
             import(&text::pages(text), &config()).drafts[0].text,
             d.text,

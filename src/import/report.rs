@@ -13,25 +13,54 @@ pub fn text(outcome: &Outcome) -> String {
     let _ = writeln!(
         s,
         "{} {} items from {} ({}{} page(s)) into {}/ (总第{}期){}",
-        if outcome.dry_run { "Would import" } else { "Imported" },
+        if outcome.dry_run {
+            "Would import"
+        } else {
+            "Imported"
+        },
         imported.drafts.len(),
         outcome.source,
-        outcome.encoding.map(|e| format!("{e}, ")).unwrap_or_default(),
+        outcome
+            .encoding
+            .map(|e| format!("{e}, "))
+            .unwrap_or_default(),
         outcome.pages,
         outcome.folder,
         outcome.serial,
-        if outcome.dry_run { "; dry run: nothing written" } else { "" }
+        if outcome.dry_run {
+            "; dry run: nothing written"
+        } else {
+            ""
+        }
     );
-    let numbers = imported.furniture.iter().filter(|f| f.kind == "page-number").count();
+    let numbers = imported
+        .furniture
+        .iter()
+        .filter(|f| f.kind == "page-number")
+        .count();
     let heads = imported.furniture.len() - numbers;
-    let _ = writeln!(s, "Furniture removed: {numbers} page number(s), {heads} running head(s)");
+    let _ = writeln!(
+        s,
+        "Furniture removed: {numbers} page number(s), {heads} running head(s)"
+    );
     for f in &imported.furniture {
         let _ = writeln!(s, "  {}: {} `{}`", f.at, f.kind, f.text);
     }
     if imported.inferred_pages {
-        let _ = writeln!(s, "  pages before the first printed page number were numbered by inference");
+        let _ = writeln!(
+            s,
+            "  pages before the first printed page number were numbered by inference"
+        );
     }
-    let _ = writeln!(s, "Files{}:", if outcome.dry_run { " it would write" } else { " written" });
+    let _ = writeln!(
+        s,
+        "Files{}:",
+        if outcome.dry_run {
+            " it would write"
+        } else {
+            " written"
+        }
+    );
     for f in &outcome.files {
         let _ = writeln!(s, "  {f}");
     }
@@ -42,7 +71,11 @@ pub fn text(outcome: &Outcome) -> String {
         let _ = writeln!(s, "  starts at {} ({})", d.start, d.start_reason);
         for f in &d.fields {
             let at = f.at.map_or_else(|| "-".to_string(), |w| w.to_string());
-            let note = f.note.as_ref().map(|n| format!("  ({n})")).unwrap_or_default();
+            let note = f
+                .note
+                .as_ref()
+                .map(|n| format!("  ({n})"))
+                .unwrap_or_default();
             let _ = writeln!(s, "  {:<20} {:<10} {}{note}", f.name, at, f.yaml);
         }
         for n in &d.notes {

@@ -67,7 +67,13 @@ pub struct Item {
 
 impl Item {
     fn new(section: Option<String>, at: Where, reason: &'static str, guessed: bool) -> Item {
-        Item { section, start: at, start_reason: reason, guessed, ..Item::default() }
+        Item {
+            section,
+            start: at,
+            start_reason: reason,
+            guessed,
+            ..Item::default()
+        }
     }
 
     /// The name of the document a `关于印发…的通知` issues.
@@ -119,7 +125,13 @@ fn join_title(parts: &[&Text]) -> String {
 
 fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
     let mut j = i;
-    let mut block = TitleBlock { end: i, title: None, doc_number: None, registration: None, strong: false };
+    let mut block = TitleBlock {
+        end: i,
+        title: None,
+        doc_number: None,
+        registration: None,
+        strong: false,
+    };
     let mut title_lines: Vec<&Text> = Vec::new();
     let mut numbered_end = i;
     while j < lines.len() && j < i + 9 {
@@ -190,7 +202,10 @@ fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
     block.end = j;
     block.strong = block.doc_number.is_some()
         || block.registration.is_some()
-        || block.title.as_ref().is_some_and(|(t, _)| t.contains("关于") || t.contains("印发"));
+        || block
+            .title
+            .as_ref()
+            .is_some_and(|(t, _)| t.contains("关于") || t.contains("印发"));
     Some(block)
 }
 
@@ -200,8 +215,9 @@ fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
     let mut j = i;
     while j < lines.len() && j < i + 5 {
         if let Some(date) = lines::date_line(&lines[j].text) {
-            return (j > i && !organs.is_empty() || j > i && lines::signature_organs(&lines[j - 1].raw).is_some())
-                .then_some((j + 1, organs, date));
+            return (j > i
+                && (!organs.is_empty() || lines::signature_organs(&lines[j - 1].raw).is_some()))
+            .then_some((j + 1, organs, date));
         }
         // A name broken before its bracketed part: `…集聚区` / `（经开区、瓯飞）管委会`.
         if let Some(next) = lines.get(j + 1)
@@ -222,7 +238,8 @@ fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
 /// alone).
 fn is_short_after(lines: &[Text], k: usize) -> bool {
     let n = lines[k].text.chars().count();
-    k.checked_sub(1).is_none_or(|p| n + 3 <= lines[p].text.chars().count())
+    k.checked_sub(1)
+        .is_none_or(|p| n + 3 <= lines[p].text.chars().count())
 }
 
 /// A paragraph that opens with a date (`12月2日，…`, `近日，…`), or names one in its first
@@ -233,17 +250,15 @@ fn starts_with_date(text: &str) -> bool {
     }
     let head: String = text.chars().take(24).collect();
     head.char_indices().any(|(i, c)| {
-        c.is_ascii_digit()
-            && (i == 0 || !head[..i].ends_with(|p: char| p.is_ascii_digit()))
-            && {
-                let rest = &head[i..];
-                let d = rest.chars().take_while(char::is_ascii_digit).count();
-                rest[d..].starts_with('月') && {
-                    let r = &rest[d + '月'.len_utf8()..];
-                    let e = r.chars().take_while(char::is_ascii_digit).count();
-                    e > 0 && r[e..].starts_with('日')
-                }
+        c.is_ascii_digit() && (i == 0 || !head[..i].ends_with(|p: char| p.is_ascii_digit())) && {
+            let rest = &head[i..];
+            let d = rest.chars().take_while(char::is_ascii_digit).count();
+            rest[d..].starts_with('月') && {
+                let r = &rest[d + '月'.len_utf8()..];
+                let e = r.chars().take_while(char::is_ascii_digit).count();
+                e > 0 && r[e..].starts_with('日')
             }
+        }
     })
 }
 
@@ -274,257 +289,410 @@ fn headline(lines: &[Text], i: usize) -> Option<usize> {
 }
 
 /// Splits the cleaned lines into items. `first_section` is the site's first 栏目, given to
-/// text printed before the first item when the running heads name another section.
+/// text printed before the first item when the running heads name another section;
+/// `documents` is where a numbered document goes when nothing names its section.
 pub fn split(lines: &[Text], first_section: Option<&str>, documents: Option<&str>) -> Vec<Item> {
-    let mut items: Vec<Item> = Vec::new();
-    let mut cur: Option<Item> = None;
-    let mut section: Option<String> = None;
-    // The section named by the running head of the line before.
-    let mut last_head: Option<String> = None;
+    let mut s = Splitter {
+        lines,
+        items: Vec::new(),
+        cur: None,
+        section: None,
+        last_head: None,
+        first_section,
+    };
     let mut i = 0;
     while i < lines.len() {
-        let t = &lines[i];
-        // A section banner opens the section and an item; a title-like line printed just
-        // before it (the extraction put it there) is that item's title.
-        if let Some(s) = &t.banner {
-            // A banner the extraction put inside a paragraph (the line before ends no
-            // sentence, the line after goes on with it) names the section of the items
-            // around it but starts none.
-            let prev = i.checked_sub(1).map(|p| &lines[p]);
-            let inside = prev.is_some_and(|p| !p.text.ends_with(SENTENCE_END) && !p.text.ends_with(['”', '）']) && !is_short_after(lines, i - 1))
-                && lines.get(i + 1).is_some_and(|n| lines::marker(&n.text).is_none() && !is_title_line(n));
-            if inside && let Some(c) = cur.as_mut() && !c.document_like {
-                c.section = Some(s.clone());
-                for item in items.iter_mut().rev() {
-                    if item.start_reason != "headline" {
-                        break;
-                    }
-                    item.section = Some(s.clone());
-                }
-                c.notes.push((t.at, format!("the banner of {s} is printed inside this item's text: taken as its section")));
-                section = Some(s.clone());
-                i += 1;
-                continue;
-            }
-            let mut item = Item::new(Some(s.clone()), t.at, "section banner", false);
-            if let Some(c) = cur.as_mut()
-                && let Some(Block::Line(last)) = c.blocks.last()
-                && is_title_line(last)
-                && is_short_after(lines, i - 1)
-                && c.blocks.len() > 1
-            {
-                let last = last.clone();
-                c.blocks.pop();
-                item.title = Some((last.text.clone(), last.at));
-                item.notes.push((last.at, "title printed before the section banner: moved after it".into()));
-            }
-            // An item a running head opened, still without a title, is the banner's.
-            if let Some(c) = cur.as_mut()
-                && c.start_reason == "running head names the section"
-                && c.title.is_none()
-            {
-                c.section = Some(s.clone());
-                c.title = item.title.take();
-                c.notes.append(&mut item.notes);
-                section = Some(s.clone());
-                i += 1;
-                continue;
-            }
-            items.extend(cur.take());
-            cur = Some(item);
-            section = Some(s.clone());
-            i += 1;
+        if let Some(section) = &lines[i].banner {
+            i = s.banner(i, section);
             continue;
         }
-        // A running head naming another section.
+        s.head(i);
+        i = s
+            .title(i)
+            .or_else(|| s.signature(i))
+            .or_else(|| s.attachment(i))
+            .or_else(|| s.addressee(i))
+            .or_else(|| s.headline(i))
+            .unwrap_or_else(|| s.text(i));
+    }
+    s.finish(documents)
+}
+
+/// The state of [`split`] as it reads the lines.
+struct Splitter<'a> {
+    lines: &'a [Text],
+    items: Vec<Item>,
+    cur: Option<Item>,
+    /// The section the lines are in.
+    section: Option<String>,
+    /// The section named by the running head of the line before.
+    last_head: Option<String>,
+    first_section: Option<&'a str>,
+}
+
+impl Splitter<'_> {
+    fn open(&mut self, item: Item) {
+        self.items.extend(self.cur.take());
+        self.cur = Some(item);
+    }
+
+    /// A section banner opens the section and an item; a title-like line printed just
+    /// before it (the extraction put it there) is that item's title. A banner the
+    /// extraction put inside a paragraph (the line before ends no sentence, the line after
+    /// goes on with it) names the section of the items around it but starts none.
+    fn banner(&mut self, i: usize, s: &str) -> usize {
+        let lines = self.lines;
+        let t = &lines[i];
+        self.section = Some(s.to_string());
+        let inside = i.checked_sub(1).is_some_and(|p| {
+            let p = &lines[p];
+            !p.text.ends_with(SENTENCE_END)
+                && !p.text.ends_with(['”', '）'])
+                && !is_short_after(lines, i - 1)
+        }) && lines
+            .get(i + 1)
+            .is_some_and(|n| lines::marker(&n.text).is_none() && !is_title_line(n));
+        if inside
+            && let Some(c) = self.cur.as_mut()
+            && !c.document_like
+        {
+            c.section = Some(s.to_string());
+            for item in self.items.iter_mut().rev() {
+                if item.start_reason != "headline" {
+                    break;
+                }
+                item.section = Some(s.to_string());
+            }
+            c.notes.push((
+                t.at,
+                format!(
+                    "the banner of {s} is printed inside this item's text: taken as its section"
+                ),
+            ));
+            return i + 1;
+        }
+        let mut item = Item::new(Some(s.to_string()), t.at, "section banner", false);
+        if let Some(c) = self.cur.as_mut()
+            && let Some(Block::Line(last)) = c.blocks.last()
+            && is_title_line(last)
+            && is_short_after(lines, i - 1)
+            && c.blocks.len() > 1
+        {
+            let last = last.clone();
+            c.blocks.pop();
+            item.title = Some((last.text.clone(), last.at));
+            item.notes.push((
+                last.at,
+                "title printed before the section banner: moved after it".into(),
+            ));
+        }
+        // An item a running head opened, still without a title, is the banner's.
+        if let Some(c) = self.cur.as_mut()
+            && c.start_reason == "running head names the section"
+            && c.title.is_none()
+        {
+            c.section = Some(s.to_string());
+            c.title = item.title.take();
+            c.notes.append(&mut item.notes);
+            return i + 1;
+        }
+        self.open(item);
+        i + 1
+    }
+
+    /// A running head naming another section opens an item.
+    fn head(&mut self, i: usize) {
+        let t = &self.lines[i];
         if let Some(h) = &t.head_section
-            && last_head.as_deref() != Some(h)
+            && self.last_head.as_deref() != Some(h)
         {
-            let first = last_head.is_none();
-            last_head = Some(h.clone());
-            section = Some(h.clone());
-            if !first && cur.as_ref().is_none_or(|c| c.section.as_deref() != Some(h)) {
-                items.extend(cur.take());
-                cur = Some(Item::new(Some(h.clone()), t.at, "running head names the section", true));
+            let first = self.last_head.is_none();
+            self.last_head = Some(h.clone());
+            self.section = Some(h.clone());
+            if !first
+                && self
+                    .cur
+                    .as_ref()
+                    .is_none_or(|c| c.section.as_deref() != Some(h))
+            {
+                self.open(Item::new(
+                    Some(h.clone()),
+                    t.at,
+                    "running head names the section",
+                    true,
+                ));
             }
         }
-        if let Some(tb) = title_block(lines, i) {
-            let plain_ok = tb.title.is_some()
-                && cur.as_ref().is_some_and(|c| c.title.is_none() && c.doc_number.is_some() && tb.doc_number.is_none());
-            let issued = tb.title.is_some()
-                && tb.doc_number.is_none()
-                && cur.as_ref().and_then(Item::issued_name).is_some_and(|n| {
-                    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-                    bare(&n) == bare(&tb.title.as_ref().expect("checked").0)
-                });
-            if issued {
-                let c = cur.as_mut().expect("checked");
-                let (title, at) = tb.title.expect("checked");
-                let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
-                if to < c.blocks.len() {
-                    c.notes.push((at, format!("title of the issued document, printed later: moved to where its text starts ({} lines before)", c.blocks.len() - to)));
-                }
-                c.blocks.insert(to, Block::Heading(title, at));
-                i = tb.end;
-                continue;
+    }
+
+    /// A title block: the title of a document the current notice issues, the title block of
+    /// the current document printed after its body, or the start of a new document.
+    fn title(&mut self, i: usize) -> Option<usize> {
+        let tb = title_block(self.lines, i)?;
+        let cur = self.cur.as_ref();
+        let plain_ok = tb.title.is_some()
+            && cur.is_some_and(|c| {
+                c.title.is_none() && c.doc_number.is_some() && tb.doc_number.is_none()
+            });
+        let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let issued = tb.doc_number.is_none()
+            && tb.title.as_ref().is_some_and(|(t, _)| {
+                cur.and_then(Item::issued_name)
+                    .is_some_and(|n| bare(&n) == bare(t))
+            });
+        if issued {
+            let c = self.cur.as_mut().expect("checked");
+            let (title, at) = tb.title.expect("checked");
+            let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
+            if to < c.blocks.len() {
+                c.notes.push((at, format!("title of the issued document, printed later: moved to where its text starts ({} lines before)", c.blocks.len() - to)));
             }
-            if tb.strong || plain_ok {
-                let attach = cur.as_ref().is_some_and(|c| {
-                    c.title.is_none()
-                        && (c.document_like)
-                        && !(tb.doc_number.is_some() && c.doc_number.is_some())
-                        && !(tb.registration.is_some() && c.registration.is_some())
-                });
-                if attach {
-                    let c = cur.as_mut().expect("checked");
-                    let at = tb.title.as_ref().map(|t| t.1).or(tb.doc_number.as_ref().map(|d| d.1)).unwrap_or(t.at);
-                    if c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
-                        c.notes.push((at, "title block printed after its body: moved to the front".into()));
-                    }
-                    c.title = c.title.take().or(tb.title);
-                    c.doc_number = c.doc_number.take().or(tb.doc_number);
-                    c.registration = c.registration.take().or(tb.registration);
-                    // The text after a signed notice that issues a document, or after an
-                    // order's signature, is the issued text.
-                    let order = c.doc_number.as_ref().is_some_and(|n| n.0.year.is_none());
-                    if c.signed && c.issued_at.is_none() && (order || c.issued_name().is_some()) {
-                        c.issued_at = Some(c.blocks.len());
-                    }
-                } else {
-                    items.extend(cur.take());
-                    let reason = if tb.doc_number.is_some() { "文号 line" } else if tb.registration.is_some() { "登记号 line" } else { "title ending in a 文种" };
-                    let mut item = Item::new(section.clone(), t.at, reason, false);
-                    item.document_like = true;
-                    item.title = tb.title;
-                    item.doc_number = tb.doc_number;
-                    item.registration = tb.registration;
-                    cur = Some(item);
-                }
-                i = tb.end;
-                continue;
-            }
+            c.blocks.insert(to, Block::Heading(title, at));
+            return Some(tb.end);
         }
-        if let Some((end, organs, date)) = signature(lines, i)
-            && let Some(c) = cur.as_mut()
-        {
-            c.blocks.push(Block::Signature { lines: lines[i..end].to_vec(), organs, date });
-            if !c.signed && c.issued_name().is_some() {
+        if !(tb.strong || plain_ok) {
+            return None;
+        }
+        let attach = cur.is_some_and(|c| {
+            c.title.is_none()
+                && c.document_like
+                && !(tb.doc_number.is_some() && c.doc_number.is_some())
+                && !(tb.registration.is_some() && c.registration.is_some())
+        });
+        let end = tb.end;
+        if attach {
+            let c = self.cur.as_mut().expect("checked");
+            let at = tb
+                .title
+                .as_ref()
+                .map(|t| t.1)
+                .or(tb.doc_number.as_ref().map(|d| d.1))
+                .unwrap_or(self.lines[i].at);
+            if c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
+                c.notes.push((
+                    at,
+                    "title block printed after its body: moved to the front".into(),
+                ));
+            }
+            c.title = c.title.take().or(tb.title);
+            c.doc_number = c.doc_number.take().or(tb.doc_number);
+            c.registration = c.registration.take().or(tb.registration);
+            // The text after a signed notice that issues a document, or after an order's
+            // signature, is the issued text.
+            let order = c.doc_number.as_ref().is_some_and(|n| n.0.year.is_none());
+            if c.signed && c.issued_at.is_none() && (order || c.issued_name().is_some()) {
                 c.issued_at = Some(c.blocks.len());
             }
-            c.signed = true;
-            i = end;
-            continue;
+        } else {
+            let reason = if tb.doc_number.is_some() {
+                "文号 line"
+            } else if tb.registration.is_some() {
+                "登记号 line"
+            } else {
+                "title ending in a 文种"
+            };
+            let mut item = Item::new(self.section.clone(), self.lines[i].at, reason, false);
+            item.document_like = true;
+            item.title = tb.title;
+            item.doc_number = tb.doc_number;
+            item.registration = tb.registration;
+            self.open(item);
         }
-        // An 附件 heading standing alone, then its title.
-        let bare: String = t.text.chars().filter(|c| !c.is_whitespace()).collect();
-        if bare.starts_with("附件")
-            && bare["附件".len()..].chars().all(|c| c.is_ascii_digit())
-            && let Some(c) = cur.as_mut()
+        Some(end)
+    }
+
+    /// A signature block closes the current item's notice.
+    fn signature(&mut self, i: usize) -> Option<usize> {
+        let (end, organs, date) = signature(self.lines, i)?;
+        let c = self.cur.as_mut()?;
+        c.blocks.push(Block::Signature {
+            lines: self.lines[i..end].to_vec(),
+            organs,
+            date,
+        });
+        if !c.signed && c.issued_name().is_some() {
+            c.issued_at = Some(c.blocks.len());
+        }
+        c.signed = true;
+        Some(end)
+    }
+
+    /// An 附件 heading standing alone, then its title: a `##` heading of the item.
+    fn attachment(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let bare: String = lines[i]
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !(bare.starts_with("附件") && bare["附件".len()..].chars().all(|c| c.is_ascii_digit()))
         {
-            let mut j = i + 1;
-            let mut parts: Vec<&Text> = Vec::new();
-            while j < lines.len() && parts.len() < 4 && is_title_line(&lines[j]) && lines[j].banner.is_none() {
-                parts.push(&lines[j]);
-                j += 1;
-            }
-            let title = join_title(&parts);
-            c.blocks.push(Block::Heading(
-                if title.is_empty() { bare.clone() } else { format!("{bare}\u{3000}{title}") },
-                t.at,
-            ));
-            i = j;
-            continue;
+            return None;
         }
-        // A 主送机关 line opens a paragraph: the line before it ends a sentence.
+        let c = self.cur.as_mut()?;
+        let mut j = i + 1;
+        let mut parts: Vec<&Text> = Vec::new();
+        while j < lines.len()
+            && parts.len() < 4
+            && is_title_line(&lines[j])
+            && lines[j].banner.is_none()
+        {
+            parts.push(&lines[j]);
+            j += 1;
+        }
+        let title = join_title(&parts);
+        let heading = if title.is_empty() {
+            bare
+        } else {
+            format!("{bare}\u{3000}{title}")
+        };
+        c.blocks.push(Block::Heading(heading, lines[i].at));
+        Some(j)
+    }
+
+    /// A 主送机关 line, which opens a paragraph (the line before it ends a sentence): after
+    /// a signed document it starts the next one.
+    fn addressee(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let t = &lines[i];
         let opens = i == 0
             || lines[i - 1].text.ends_with(SENTENCE_END)
             || lines::date_line(&lines[i - 1].text).is_some()
             || is_title_line(&lines[i - 1]);
-        if opens && let Some(a) = lines::addressees(&t.text) {
-            let starts_new = cur.as_ref().is_none_or(|c| c.signed);
-            if starts_new {
-                items.extend(cur.take());
-                let mut item = Item::new(section.clone(), t.at, "主送机关 line after a signed document", true);
-                item.document_like = true;
-                item.addressees = Some((a, t.at));
-                cur = Some(item);
-                i += 1;
-                continue;
-            }
-            if let Some(c) = cur.as_mut()
-                && c.addressees.is_none()
-                && !c.blocks.iter().any(|b| matches!(b, Block::Line(_)))
-            {
-                c.addressees = Some((a, t.at));
-                i += 1;
-                continue;
-            }
+        if !opens {
+            return None;
         }
-        let no_number = cur.as_ref().is_none_or(|c| c.doc_number.is_none() && !c.document_like);
-        if no_number && let Some(k) = headline(lines, i) {
-            let opened_by_banner = cur.as_ref().is_some_and(|c| c.title.is_none() && c.blocks.is_empty());
-            let mut item = if opened_by_banner {
-                cur.take().expect("checked")
-            } else {
-                items.extend(cur.take());
-                Item::new(section.clone(), t.at, "headline", false)
-            };
-            let parts: Vec<&Text> = lines[i..i + k].iter().collect();
-            item.title = Some((join_title(&parts), t.at));
-            cur = Some(item);
-            i += k;
-            continue;
+        let a = lines::addressees(&t.text)?;
+        if self.cur.as_ref().is_none_or(|c| c.signed) {
+            let mut item = Item::new(
+                self.section.clone(),
+                t.at,
+                "主送机关 line after a signed document",
+                true,
+            );
+            item.document_like = true;
+            item.addressees = Some((a, t.at));
+            self.open(item);
+            return Some(i + 1);
         }
-        match cur.as_mut() {
+        let c = self.cur.as_mut()?;
+        if c.addressees.is_none() && !c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
+            c.addressees = Some((a, t.at));
+            return Some(i + 1);
+        }
+        None
+    }
+
+    /// A brief's headline, outside numbered documents.
+    fn headline(&mut self, i: usize) -> Option<usize> {
+        let no_number = self
+            .cur
+            .as_ref()
+            .is_none_or(|c| c.doc_number.is_none() && !c.document_like);
+        if !no_number {
+            return None;
+        }
+        let k = headline(self.lines, i)?;
+        let opened_by_banner = self
+            .cur
+            .as_ref()
+            .is_some_and(|c| c.title.is_none() && c.blocks.is_empty());
+        let mut item = if opened_by_banner {
+            self.cur.take().expect("checked")
+        } else {
+            self.items.extend(self.cur.take());
+            Item::new(self.section.clone(), self.lines[i].at, "headline", false)
+        };
+        let parts: Vec<&Text> = self.lines[i..i + k].iter().collect();
+        item.title = Some((join_title(&parts), self.lines[i].at));
+        self.cur = Some(item);
+        Some(i + k)
+    }
+
+    /// A line of text.
+    fn text(&mut self, i: usize) -> usize {
+        let t = &self.lines[i];
+        match self.cur.as_mut() {
             // The first line of an item a banner or a head opened: its title, when it reads
             // as one.
-            Some(c) if c.title.is_none() && c.blocks.is_empty() && !c.document_like && is_title_line(t) => {
+            Some(c)
+                if c.title.is_none()
+                    && c.blocks.is_empty()
+                    && !c.document_like
+                    && is_title_line(t) =>
+            {
                 c.title = Some((t.text.clone(), t.at));
             }
             Some(c) if c.signed && c.issued_at.is_none() => {
-                items.extend(cur.take());
-                let mut item = Item::new(section.clone(), t.at, "text after a signed document", true);
+                let mut item = Item::new(
+                    self.section.clone(),
+                    t.at,
+                    "text after a signed document",
+                    true,
+                );
                 item.blocks.push(Block::Line(t.clone()));
-                cur = Some(item);
+                self.open(item);
             }
             Some(c) => c.blocks.push(Block::Line(t.clone())),
             None => {
-                let mut item = Item::new(section.clone(), t.at, "text before the first item", true);
-                if items.is_empty()
-                    && section.is_some()
-                    && let Some(first) = first_section
-                    && section.as_deref() != Some(first)
+                let mut item = Item::new(
+                    self.section.clone(),
+                    t.at,
+                    "text before the first item",
+                    true,
+                );
+                if self.items.is_empty()
+                    && self.section.is_some()
+                    && let Some(first) = self.first_section
+                    && self.section.as_deref() != Some(first)
                 {
                     item.section = Some(first.to_string());
                     item.notes.push((t.at, format!("section guessed: text before the first document, given the site's first section {first}")));
                 }
                 item.blocks.push(Block::Line(t.clone()));
-                cur = Some(item);
+                self.cur = Some(item);
             }
         }
-        i += 1;
+        i + 1
     }
-    items.extend(cur);
-    for item in &mut items {
-        if item.title.is_none() {
-            item.editorial_title = true;
+
+    /// The items, each with a title (or the note that it has none) and a section.
+    fn finish(mut self, documents: Option<&str>) -> Vec<Item> {
+        let first_section = self.first_section;
+        self.items.extend(self.cur.take());
+        let mut items = self.items;
+        for item in &mut items {
+            if item.title.is_none() {
+                item.editorial_title = true;
+            }
+            if item.section.is_none() {
+                // No banner or running head names the section: a numbered document goes
+                // where `gazette new doc` puts it.
+                let default = if item.document_like {
+                    documents.or(first_section)
+                } else {
+                    first_section
+                };
+                item.section = default.map(str::to_string);
+                item.notes.push((
+                    item.start,
+                    "section guessed: no banner or running head names it".into(),
+                ));
+            }
         }
-        if item.section.is_none() {
-            // No banner or running head names the section: a numbered document goes where
-            // `gazette new doc` puts it.
-            let default = if item.document_like { documents.or(first_section) } else { first_section };
-            item.section = default.map(str::to_string);
-            item.notes.push((item.start, "section guessed: no banner or running head names it".into()));
+        // A running head naming no section opened an item: it takes the section before it.
+        let mut before: Option<String> = None;
+        for item in &mut items {
+            if item.section.as_deref() == Some("") {
+                item.section = before.clone().or(first_section.map(str::to_string));
+                item.notes.push((
+                    item.start,
+                    "section guessed: the running head names none; the section of the item before"
+                        .into(),
+                ));
+            }
+            before = item.section.clone();
         }
+        items
     }
-    // A running head naming no section opened an item: it takes the section before it.
-    let mut before: Option<String> = None;
-    for item in &mut items {
-        if item.section.as_deref() == Some("") {
-            item.section = before.clone().or(first_section.map(str::to_string));
-            item.notes.push((item.start, "section guessed: the running head names none; the section of the item before".into()));
-        }
-        before = item.section.clone();
-    }
-    items
 }

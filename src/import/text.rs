@@ -25,7 +25,11 @@ pub fn pages(text: &str) -> Vec<Page> {
         }
     }
     // A form feed at the very end opens no page.
-    if pages.len() > 1 && pages.last().is_some_and(|p| p.lines.iter().all(|l| l.text.trim().is_empty())) {
+    if pages.len() > 1
+        && pages
+            .last()
+            .is_some_and(|p| p.lines.iter().all(|l| l.text.trim().is_empty()))
+    {
         pages.pop();
     }
     pages

@@ -62,10 +62,16 @@ fn source_name(file: &Path, pdf: bool) -> String {
     let ext = if pdf { "pdf" } else { "txt" };
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let plain = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !name.starts_with('.')
         && name.to_ascii_lowercase().ends_with(&format!(".{ext}"));
-    if plain { name.to_string() } else { format!("source.{ext}") }
+    if plain {
+        name.to_string()
+    } else {
+        format!("source.{ext}")
+    }
 }
 
 /// Refuses a path under the root that passes through a symbolic link.
@@ -84,7 +90,9 @@ fn no_links(root: &Path, dir: &Path) -> Result<()> {
 }
 
 fn refuse_existing(dir: &Path) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
     let mut md: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -95,7 +103,11 @@ fn refuse_existing(dir: &Path) -> Result<()> {
         return Err(Error::Fatal(format!(
             "{} already holds Markdown ({first}{}); gazette import never overwrites an issue — import into a new issue, or move the folder away first",
             dir.display(),
-            if md.len() > 1 { format!(" and {} more", md.len() - 1) } else { String::new() }
+            if md.len() > 1 {
+                format!(" and {} more", md.len() - 1)
+            } else {
+                String::new()
+            }
         )));
     }
     Ok(())
@@ -112,12 +124,19 @@ pub fn run(options: &Options) -> Result<Outcome> {
         return Err(Error::Fatal(format!("{name} is not a file")));
     }
     if meta.len() > MAX_SOURCE {
-        return Err(Error::Fatal(format!("{name} is larger than {} MiB", MAX_SOURCE >> 20)));
+        return Err(Error::Fatal(format!(
+            "{name} is larger than {} MiB",
+            MAX_SOURCE >> 20
+        )));
     }
     let bytes = fs::read(file).map_err(|e| Error::io("read", file, e))?;
     let pdf = bytes.starts_with(b"%PDF-");
     let (pages, encoding) = read_source(&bytes, &name)?;
-    let scanned: Vec<String> = pages.iter().filter(|p| p.scanned).map(|p| p.index.to_string()).collect();
+    let scanned: Vec<String> = pages
+        .iter()
+        .filter(|p| p.scanned)
+        .map(|p| p.index.to_string())
+        .collect();
     if !scanned.is_empty() {
         return Err(Error::Fatal(format!(
             "{name}: page(s) {} have no text layer (scanned); OCR them first",
@@ -125,8 +144,16 @@ pub fn run(options: &Options) -> Result<Outcome> {
         )));
     }
     let imported = import(&pages, &config);
-    if imported.drafts.iter().all(|d| d.notes.iter().any(|n| n.kind == "editorial-title")) {
-        let at = imported.drafts.first().and_then(|d| d.start.line).unwrap_or(1);
+    if imported
+        .drafts
+        .iter()
+        .all(|d| d.notes.iter().any(|n| n.kind == "editorial-title"))
+    {
+        let at = imported
+            .drafts
+            .first()
+            .and_then(|d| d.start.line)
+            .unwrap_or(1);
         return Err(Error::Invalid(vec![
             Diagnostic::error(&name, at, 1, "no-items", "no printed item found: no 文号, no title ending in a 文种, no section banner, no headline")
                 .with_hint("is this the text of a gazette issue?"),
@@ -147,7 +174,10 @@ pub fn run(options: &Options) -> Result<Outcome> {
     };
     let folder = format!("{CONTENT_DIR}/{}/{:02}", options.issue.0, options.issue.1);
     let copy = source_name(file, pdf);
-    let mut index = format!("---\nyear: {}\nnumber: {}\nserial: {serial}\n", options.issue.0, options.issue.1);
+    let mut index = format!(
+        "---\nyear: {}\nnumber: {}\nserial: {serial}\n",
+        options.issue.0, options.issue.1
+    );
     if let Some(p) = published {
         index.push_str(&format!("published: {p}\n"));
     }
@@ -160,7 +190,10 @@ pub fn run(options: &Options) -> Result<Outcome> {
         writes.push((d.file.clone(), d.text.clone().into_bytes()));
     }
     writes.push((copy, bytes));
-    let files = writes.iter().map(|(n, _)| format!("{folder}/{n}")).collect();
+    let files = writes
+        .iter()
+        .map(|(n, _)| format!("{folder}/{n}"))
+        .collect();
     if !options.dry_run {
         write_all(&dir, &writes)?;
     }

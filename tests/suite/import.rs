@@ -82,14 +82,20 @@ fn test_issues_import_to_their_golden_drafts_and_reports() {
             site.path().to_str().unwrap(),
         ]);
         assert_eq!(json.status, Some(0), "{name}: {}", json.stderr);
-        let json = json.stdout.replace(&serde_json::to_string(source.to_str().unwrap()).unwrap(), "\"source.txt\"");
+        let json = json.stdout.replace(
+            &serde_json::to_string(source.to_str().unwrap()).unwrap(),
+            "\"source.txt\"",
+        );
         fs::write(written.join("report.json"), json).unwrap();
         if blessing() {
             let _ = fs::remove_dir_all(&expected);
             copy_tree(&written, &expected);
         }
         assert_tree(&written, &expected);
-        assert!(!site.path().join("content/2020/04").exists(), "--dry-run wrote nothing");
+        assert!(
+            !site.path().join("content/2020/04").exists(),
+            "--dry-run wrote nothing"
+        );
     }
 }
 
@@ -111,7 +117,13 @@ fn measured_figures_hold_their_floors() {
     assert!(seed.bodies_equal >= 10, "{s}");
     assert!(seed.blocks_percent() >= 60.0, "{s}");
     for dir in test_issues() {
-        let f = import::evaluate::evaluate_files(&root.join("tests/import/site"), &dir.join("source.txt"), &dir.join("truth"), None).unwrap();
+        let f = import::evaluate::evaluate_files(
+            &root.join("tests/import/site"),
+            &dir.join("source.txt"),
+            &dir.join("truth"),
+            None,
+        )
+        .unwrap();
         let s = format!("{}: {}", dir.display(), f.summary());
         assert_eq!(f.same_boundaries, f.truth_items, "{s}");
         assert!(f.fields_percent() >= 95.0, "{s}");
@@ -122,7 +134,12 @@ fn measured_figures_hold_their_floors() {
 
 fn invalid(case: &str) -> std::path::PathBuf {
     let dir = repo().join("tests/import/invalid").join(case);
-    fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).find(|p| p.file_stem().is_some_and(|s| s == "source")).unwrap()
+    fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_stem().is_some_and(|s| s == "source"))
+        .unwrap()
 }
 
 #[test]
@@ -130,22 +147,50 @@ fn bad_inputs_get_a_clear_error_and_write_nothing() {
     for (case, status, message) in [
         ("empty", 1, "source.txt:1:1: error: the file holds no text"),
         ("not-text", 1, "source.png:2:2: error: not a text file"),
-        ("no-items", 1, "source.txt:1:1: error: no printed item found"),
+        (
+            "no-items",
+            1,
+            "source.txt:1:1: error: no printed item found",
+        ),
     ] {
         let site = site_from(&repo().join("tests/import/site"));
-        let run = gazette(&["import", invalid(case).to_str().unwrap(), "--issue", "2020/3", "--root", site.path().to_str().unwrap()]);
+        let run = gazette(&[
+            "import",
+            invalid(case).to_str().unwrap(),
+            "--issue",
+            "2020/3",
+            "--root",
+            site.path().to_str().unwrap(),
+        ]);
         assert_eq!(run.status, Some(status), "{case}: {}", run.stderr);
-        let flat = run.stderr.replace(&format!("{}/", invalid(case).parent().unwrap().display()), "");
+        let flat = run.stderr.replace(
+            &format!("{}/", invalid(case).parent().unwrap().display()),
+            "",
+        );
         assert!(flat.contains(message), "{case}: {flat}");
-        assert!(!site.path().join("content/2020").exists(), "{case}: nothing written");
+        assert!(
+            !site.path().join("content/2020").exists(),
+            "{case}: nothing written"
+        );
     }
     // A PDF is recognised by its magic bytes.
     let site = site_from(&repo().join("tests/import/site"));
     let pdf = site.path().join("issue.pdf");
     fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
-    let run = gazette(&["import", pdf.to_str().unwrap(), "--issue", "2020/3", "--root", site.path().to_str().unwrap()]);
+    let run = gazette(&[
+        "import",
+        pdf.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
     assert_eq!(run.status, Some(1));
-    assert!(run.stderr.contains("pdf-not-supported") || run.stderr.contains("cannot read PDF"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pdf-not-supported") || run.stderr.contains("cannot read PDF"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -153,11 +198,26 @@ fn an_issue_folder_holding_markdown_is_refused() {
     let site = site_from(&repo().join("tests/import/site"));
     let dir = site.path().join("content/2020/03");
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("_index.md"), "---\nyear: 2020\nnumber: 3\nserial: 1\n---\n").unwrap();
+    fs::write(
+        dir.join("_index.md"),
+        "---\nyear: 2020\nnumber: 3\nserial: 1\n---\n",
+    )
+    .unwrap();
     let source = repo().join("tests/import/county-formfeed/source.txt");
-    let run = gazette(&["import", source.to_str().unwrap(), "--issue", "2020/3", "--root", site.path().to_str().unwrap()]);
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
     assert_eq!(run.status, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("already holds Markdown (_index.md)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("already holds Markdown (_index.md)"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "nothing added");
 }
 
@@ -169,8 +229,20 @@ fn gb18030_text_imports_like_utf8() {
     assert_ne!(utf8, gbk);
     let (a, ea) = import::read_source(&utf8, "a").unwrap();
     let (b, eb) = import::read_source(&gbk, "b").unwrap();
-    assert_eq!((ea, eb), (Some(import::decode::Encoding::Utf8), Some(import::decode::Encoding::Gb18030)));
-    let texts = |p| import::import(p, &config).drafts.into_iter().map(|d| (d.file, d.text)).collect::<Vec<_>>();
+    assert_eq!(
+        (ea, eb),
+        (
+            Some(import::decode::Encoding::Utf8),
+            Some(import::decode::Encoding::Gb18030)
+        )
+    );
+    let texts = |p| {
+        import::import(p, &config)
+            .drafts
+            .into_iter()
+            .map(|d| (d.file, d.text))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(texts(&a), texts(&b));
 }
 
@@ -191,22 +263,51 @@ fn editor_workflow_import_check_review_publish() {
     let site = site_from(&repo().join("tests/import/site"));
     let root = site.path().to_str().unwrap();
     let source = repo().join("tests/import/city-markers/source.txt");
-    let run = gazette(&["import", source.to_str().unwrap(), "--issue", "2021/1", "--root", root]);
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2021/1",
+        "--root",
+        root,
+    ]);
     assert_eq!(run.status, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("lzbf-2020-92.md"), "{}", run.stdout);
     let issue = site.path().join("content/2021/01");
-    assert!(issue.join("source.txt").is_file(), "the source is kept beside the drafts");
-    assert!(fs::read_to_string(issue.join("_index.md")).unwrap().contains("serial: 1\n"));
+    assert!(
+        issue.join("source.txt").is_file(),
+        "the source is kept beside the drafts"
+    );
+    assert!(
+        fs::read_to_string(issue.join("_index.md"))
+            .unwrap()
+            .contains("serial: 1\n")
+    );
 
     let check = gazette(&["check", "--format", "json", "--root", root]);
-    assert_eq!(check.status, Some(1), "drafts are warnings, which fail a check: {}", check.stdout);
+    assert_eq!(
+        check.status,
+        Some(1),
+        "drafts are warnings, which fail a check: {}",
+        check.stdout
+    );
     let problems: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
-    assert!(problems.iter().all(|p| p["code"] == "draft"), "nothing but drafts: {problems:#?}");
-    let drafts = fs::read_dir(&issue).unwrap().flatten().filter(|e| e.file_name() != "_index.md" && e.path().extension().is_some_and(|x| x == "md")).count();
+    assert!(
+        problems.iter().all(|p| p["code"] == "draft"),
+        "nothing but drafts: {problems:#?}"
+    );
+    let drafts = fs::read_dir(&issue)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name() != "_index.md" && e.path().extension().is_some_and(|x| x == "md"))
+        .count();
     assert_eq!(problems.len(), drafts);
     let first = &problems[0];
     let text = fs::read_to_string(site.path().join(first["path"].as_str().unwrap())).unwrap();
-    let line = text.lines().nth(first["line"].as_u64().unwrap() as usize - 1).unwrap();
+    let line = text
+        .lines()
+        .nth(first["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
     assert_eq!(line, "draft: true", "the warning points at the key");
     let allow = gazette(&["check", "--allow-warnings", "--root", root]);
     assert_eq!(allow.status, Some(0), "{}{}", allow.stdout, allow.stderr);
@@ -219,18 +320,37 @@ fn editor_workflow_import_check_review_publish() {
         + &fs::read_to_string(out.join("atom.xml")).unwrap_or_default()
         + &fs::read_to_string(out.join("manifest.json")).unwrap_or_default()
         + &fs::read_to_string(out.join("issues/2021/01/index.html")).unwrap_or_default();
-    assert!(!all.contains("涉企收费"), "no draft in feeds, lookup, manifest or the issue page");
+    assert!(
+        !all.contains("涉企收费"),
+        "no draft in feeds, lookup, manifest or the issue page"
+    );
 
     let with = gazette(&["build", "--drafts", "--no-search", "--root", root]);
     assert_eq!(with.status, Some(0), "{}", with.stderr);
     let html = fs::read_to_string(&page).unwrap();
-    assert!(html.contains("class=\"draft-mark\"") && html.contains("草稿"), "marked as a draft");
-    assert!(fs::read_to_string(out.join("issues/2021/01/index.html")).unwrap().contains("草稿"));
+    assert!(
+        html.contains("class=\"draft-mark\"") && html.contains("草稿"),
+        "marked as a draft"
+    );
+    assert!(
+        fs::read_to_string(out.join("issues/2021/01/index.html"))
+            .unwrap()
+            .contains("草稿")
+    );
 
     without_drafts(&issue);
     let check = gazette(&["check", "--root", root]);
-    assert_eq!(check.status, Some(0), "reviewed: the check is clean: {}{}", check.stdout, check.stderr);
+    assert_eq!(
+        check.status,
+        Some(0),
+        "reviewed: the check is clean: {}{}",
+        check.stdout,
+        check.stderr
+    );
     build(site.path(), &out).unwrap();
     let html = fs::read_to_string(&page).unwrap();
-    assert!(html.contains("涉企收费") && !html.contains("草稿"), "published without the mark");
+    assert!(
+        html.contains("涉企收费") && !html.contains("草稿"),
+        "published without the mark"
+    );
 }
