@@ -331,8 +331,16 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
+    /// Closes the current item (an empty one, such as a banner's before the title block
+    /// that follows it, is dropped) and opens `item`.
     fn open(&mut self, item: Item) {
-        self.items.extend(self.cur.take());
+        let empty = self
+            .cur
+            .as_ref()
+            .is_some_and(|c| c.blocks.is_empty() && c.title.is_none() && c.doc_number.is_none() && c.addressees.is_none());
+        if !empty {
+            self.items.extend(self.cur.take());
+        }
         self.cur = Some(item);
     }
 
@@ -547,6 +555,10 @@ impl Splitter<'_> {
             format!("{bare}\u{3000}{title}")
         };
         c.blocks.push(Block::Heading(heading, lines[i].at));
+        // The attached text follows, after the notice's signature too.
+        if c.signed {
+            c.issued_at = Some(c.blocks.len());
+        }
         Some(j)
     }
 
