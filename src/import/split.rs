@@ -334,10 +334,12 @@ impl Splitter<'_> {
     /// Closes the current item (an empty one, such as a banner's before the title block
     /// that follows it, is dropped) and opens `item`.
     fn open(&mut self, item: Item) {
-        let empty = self
-            .cur
-            .as_ref()
-            .is_some_and(|c| c.blocks.is_empty() && c.title.is_none() && c.doc_number.is_none() && c.addressees.is_none());
+        let empty = self.cur.as_ref().is_some_and(|c| {
+            c.blocks.is_empty()
+                && c.title.is_none()
+                && c.doc_number.is_none()
+                && c.addressees.is_none()
+        });
         if !empty {
             self.items.extend(self.cur.take());
         }

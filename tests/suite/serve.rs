@@ -114,13 +114,16 @@ fn serve_shows_drafts_with_a_mark() {
     let server = start(site.path());
     let (status, body) = get(server.port, PAGE);
     assert_eq!(status, 200, "the draft is served");
-    assert!(body.contains("class=\"draft-mark\"") && body.contains("草稿"));
+    assert!(body.contains("draft-mark") && body.contains("草稿"));
     let (_, issue) = get(server.port, "/issues/2020/01/index.html");
     assert!(issue.contains("草稿"), "the table of contents marks it too");
     drop(server);
     let out = site.path().join("built");
     build(site.path(), &out).unwrap();
-    assert!(!out.join(PAGE.trim_start_matches('/')).exists(), "build leaves drafts out");
+    assert!(
+        !out.join(PAGE.trim_start_matches('/')).exists(),
+        "build leaves drafts out"
+    );
 }
 
 #[test]
