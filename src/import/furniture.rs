@@ -434,6 +434,14 @@ mod tests {
         );
     }
 
+    #[test]
+    fn heads_that_differ_only_by_numbers_are_one_shape() {
+        let text = "·  4  ·\n第1 2 期　某市公报\n正文一。\n·  5  ·\n第13期　某市公报\n正文二。\n";
+        let c = clean(&super::super::text::pages(text), &sections());
+        let texts: Vec<&str> = c.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["正文一。", "正文二。"]);
+    }
+
     fn line(text: &str, y: f32) -> Line {
         Line {
             text: text.into(),
