@@ -52,6 +52,9 @@ fn small_number(text: &str) -> Option<u32> {
 /// Reads a date written `2019年12月9日` or `二〇一九年十二月九日` (zero also as ○, O, 0, 零)
 /// at the start of `text`; returns it and the bytes it takes.
 pub fn date_prefix(text: &str) -> Option<(Date, usize)> {
+    // A date is at most 14 characters (`二〇一九年十二月三十一日`): look no further.
+    let end = text.char_indices().nth(16).map_or(text.len(), |(i, _)| i);
+    let text = &text[..end];
     let nian = text.find('年')?;
     let year: String = text[..nian]
         .trim()
@@ -93,7 +96,10 @@ pub fn date_line(text: &str) -> Option<Date> {
 /// Every date written in `text`, with its byte offset.
 pub fn dates_in(text: &str) -> Vec<(usize, Date, usize)> {
     let mut out = Vec::new();
-    for (i, _) in text.char_indices() {
+    for (i, c) in text.char_indices() {
+        if !(c.is_ascii_digit() || "〇○O零一二三四五六七八九".contains(c)) {
+            continue;
+        }
         if let Some((d, len)) = date_prefix(&text[i..])
             && text[i..].find('年').is_some_and(|n| n <= 12)
         {
