@@ -177,28 +177,46 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
         }
         return (out, positioned);
     }
-    // One page of text: page numbers divide it; a number opens the page it numbers.
-    let mut current = VPage {
+    // One page of text: page numbers divide it. A number opens the page it numbers, unless
+    // the text ends with one: then each closes its page (printed at the foot).
+    let lines = &pages[0].lines;
+    let foot = lines
+        .iter()
+        .rev()
+        .find(|l| !l.text.trim().is_empty())
+        .is_some_and(|l| page_number(&l.text, false).is_some());
+    let empty = || VPage {
         lines: Vec::new(),
         number: None,
         number_line: None,
         height: None,
     };
-    for line in &pages[0].lines {
-        if let Some(n) = page_number(&line.text, false) {
-            out.push(std::mem::replace(
-                &mut current,
-                VPage {
-                    lines: Vec::new(),
-                    number: Some(n),
-                    number_line: Some(0),
-                    height: None,
-                },
-            ));
+    let mut current = empty();
+    for line in lines {
+        match page_number(&line.text, false) {
+            Some(n) if foot => {
+                current.number = Some(n);
+                current.number_line = Some(current.lines.len());
+                current.lines.push((line, 0));
+                out.push(std::mem::replace(&mut current, empty()));
+            }
+            Some(n) => {
+                out.push(std::mem::replace(
+                    &mut current,
+                    VPage {
+                        lines: vec![(line, 0)],
+                        number: Some(n),
+                        number_line: Some(0),
+                        height: None,
+                    },
+                ));
+            }
+            None => current.lines.push((line, 0)),
         }
-        current.lines.push((line, 0));
     }
-    out.push(current);
+    if !current.lines.is_empty() || out.is_empty() {
+        out.push(current);
+    }
     (out, false)
 }
 
@@ -432,6 +450,16 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    #[test]
+    fn page_numbers_at_the_foot_close_their_page() {
+        let c = clean(
+            &super::super::text::pages("正文一。\n- 1 -\n正文二。\n- 2 -\n"),
+            &sections(),
+        );
+        let pages: Vec<Option<u32>> = c.lines.iter().map(|l| l.page).collect();
+        assert_eq!(pages, [Some(1), Some(2)]);
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //!
 //! The work is a pipeline of small steps, each its own module: [`decode`] (UTF-8 or
 //! GB18030) → [`text`] (pages of lines) → [`chars`] (suspicious characters, radical forms
-//! mapped) → [`furniture`] (page numbers, running heads, banners) → [`join`] (spaces that
+//! mapped) → [`columns`] (two columns side by side) → [`furniture`] (page numbers, running heads, banners) → [`join`] (spaces that
 //! are layout) → [`split`] (items, reading order) → [`front`] (front matter from the text)
 //! → [`markup`] (the bundled issue's Markdown scheme). [`import`] is a pure function from
 //! pages to drafts and a report; [`write`] puts them on disk; [`evaluate`] measures a result
 //! against a hand-checked issue.
 
 pub mod chars;
+pub mod columns;
 pub mod decode;
 pub mod evaluate;
 pub mod front;
@@ -109,6 +110,19 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
             }
             line.text = text;
         }
+    }
+    // Two columns extracted side by side: left column first.
+    let (pages, columns) = columns::repair(pages);
+    for (page, line) in &columns {
+        suspicious.push(Note {
+            at: Some(Where {
+                line: *line,
+                page: *page,
+            }),
+            kind: "reading-order",
+            message: "two columns printed side by side: read the left one, then the right one"
+                .into(),
+        });
     }
     let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
     let cleaned = furniture::clean(&pages, &sections);
