@@ -3,14 +3,16 @@
 //!
 //! The work is a pipeline of small steps, each its own module: [`decode`] (UTF-8 or
 //! GB18030) → [`text`] (pages of lines) → [`chars`] (suspicious characters, radical forms
-//! mapped) → [`columns`] (two columns side by side) → [`furniture`] (page numbers, running heads, banners) → [`join`] (spaces that
-//! are layout) → [`split`] (items, reading order) → [`front`] (front matter from the text)
-//! → [`markup`] (the bundled issue's Markdown scheme). [`import`] is a pure function from
-//! pages to drafts and a report; [`write`] puts them on disk; [`evaluate`] measures a result
-//! against a hand-checked issue.
+//! mapped) → [`columns`] (two columns side by side) → [`furniture`] (page numbers, running
+//! heads, banners) → [`join`] (spaces that are layout) → [`contents`] (the issue's 目录) →
+//! [`split`] (items, reading order) → [`front`] (front matter from the text) → [`markup`]
+//! (the bundled issue's Markdown scheme). [`import`] is a pure function from pages to drafts
+//! and a report; [`write`] puts them on disk; [`evaluate`] measures a result against a
+//! hand-checked issue.
 
 pub mod chars;
 pub mod columns;
+pub mod contents;
 pub mod decode;
 pub mod evaluate;
 pub mod front;
@@ -125,7 +127,8 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         });
     }
     let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
-    let cleaned = furniture::clean(&pages, &sections);
+    let mut cleaned = furniture::clean(&pages, &sections);
+    let toc = contents::take(&mut cleaned.lines);
     // Where `gazette new doc` puts a document: 文件发布, or the first section.
     let documents = sections
         .iter()
@@ -186,6 +189,7 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
             text,
         });
     }
+    confirm(&toc, &items, &mut drafts);
     let names = file_names(&items, config);
     for (d, name) in drafts.iter_mut().zip(names) {
         d.file = name;
@@ -199,6 +203,41 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
             .filter(|p| p.scanned)
             .map(|p| p.index)
             .collect(),
+    }
+}
+
+/// The issue's 目录 confirms the split: an entry that no item's title matches, and an item
+/// with a printed title that no entry lists, are points to review.
+fn confirm(toc: &[contents::Entry], items: &[split::Item], drafts: &mut [Draft]) {
+    if toc.is_empty() {
+        return;
+    }
+    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let titles: Vec<Option<String>> = items
+        .iter()
+        .map(|i| i.title.as_ref().map(|t| bare(&t.0)))
+        .collect();
+    for e in toc {
+        if !titles.iter().flatten().any(|t| *t == e.title) {
+            if let Some(d) = drafts.first_mut() {
+                d.notes.push(Note {
+                    at: Some(e.at),
+                    kind: "guessed-boundary",
+                    message: format!("the 目录 lists {} (page {}), but no item has this title: check the items around page {}", e.title, e.page, e.page),
+                });
+            }
+        }
+    }
+    for (d, t) in drafts.iter_mut().zip(&titles) {
+        if let Some(t) = t
+            && !toc.iter().any(|e| e.title == *t)
+        {
+            d.notes.push(Note {
+                at: Some(d.start),
+                kind: "guessed-boundary",
+                message: "the 目录 does not list this item's title: check where it starts".into(),
+            });
+        }
     }
 }
 
@@ -431,6 +470,28 @@ mod tests {
             import(&text::pages(text), &config()).drafts[0].text,
             d.text,
             "the same input gives the same output"
+        );
+    }
+
+    #[test]
+    fn the_table_of_contents_confirms_the_split() {
+        let text = "目  录\n温州市人民政府关于做好春节期间安全工作的通知………… 1\n温州市人民政府关于另一件事的通知………… 2\n温政发〔2020〕1号\n温州市人民政府\n关于做好春节期间安全工作的通知\n现将有关事项通知如下。\n        温州市人民政府\n        2020年1月10日\n";
+        let imported = import(&text::pages(text), &config());
+        assert_eq!(imported.drafts.len(), 1, "the 目录 is not an item");
+        let notes: Vec<&str> = imported.drafts[0]
+            .notes
+            .iter()
+            .map(|n| n.message.as_str())
+            .collect();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("温州市人民政府关于另一件事的通知 (page 2)")),
+            "{notes:?}"
+        );
+        assert!(
+            !notes.iter().any(|n| n.contains("does not list this item")),
+            "{notes:?}"
         );
     }
 
