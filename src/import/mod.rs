@@ -7,7 +7,7 @@
 //! heads, banners) → [`join`] (spaces that are layout) → [`contents`] (the issue's 目录) →
 //! [`split`] (items, reading order) → [`front`] (front matter from the text) → [`markup`]
 //! (the bundled issue's Markdown scheme). [`import`] is a pure function from pages to drafts
-//! and a report; [`write`] puts them on disk; [`evaluate`] measures a result against a
+//! and a report; [`mod@write`] puts them on disk; [`evaluate`] measures a result against a
 //! hand-checked issue.
 
 pub mod chars;
