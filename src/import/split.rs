@@ -248,7 +248,7 @@ fn starts_with_date(text: &str) -> bool {
     if text.starts_with("近日") || text.starts_with("日前") {
         return true;
     }
-    let head: String = text.chars().take(24).collect();
+    let head: String = text.chars().take(32).collect();
     head.char_indices().any(|(i, c)| {
         c.is_ascii_digit() && (i == 0 || !head[..i].ends_with(|p: char| p.is_ascii_digit())) && {
             let rest = &head[i..];
@@ -279,7 +279,8 @@ fn headline(lines: &[Text], i: usize) -> Option<usize> {
     if !prev_done {
         return None;
     }
-    (1..=2).find(|&k| {
+    // The longest headline that fits: a second short line is the headline's, not the news.
+    (1..=2).rev().find(|&k| {
         i + k < lines.len() && lines[i..i + k].iter().all(plain) && {
             // The date may run over the line end: `…会议1` / `2月27日…`.
             let next = lines.get(i + k + 1).map_or("", |l| l.text.as_str());

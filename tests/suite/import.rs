@@ -112,10 +112,10 @@ fn measured_figures_hold_their_floors() {
     )
     .unwrap();
     let s = seed.summary();
-    assert!(seed.same_boundaries >= 11, "{s}");
-    assert!(seed.fields_percent() >= 75.0, "{s}");
-    assert!(seed.bodies_equal >= 10, "{s}");
-    assert!(seed.blocks_percent() >= 60.0, "{s}");
+    assert!(seed.same_boundaries >= 13, "{s}");
+    assert!(seed.fields_percent() >= 85.0, "{s}");
+    assert!(seed.bodies_equal >= 13, "{s}");
+    assert!(seed.blocks_percent() >= 64.0, "{s}");
     for dir in test_issues() {
         let f = import::evaluate::evaluate_files(
             &root.join("tests/import/site"),
