@@ -148,10 +148,11 @@ fn table_markdown(rows: &[Vec<String>], numbered: bool) -> String {
 fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
     let mut widths: Vec<usize> = run.iter().map(|t| width(&t.text)).collect();
     widths.sort_unstable();
-    let typical = widths.get(widths.len() * 4 / 5).copied().unwrap_or(0);
+    // A full line: the median (most lines of a paragraph are full).
+    let typical = widths.get(widths.len() / 2).copied().unwrap_or(0);
     let mut counts: Vec<usize> = run.iter().map(|t| t.text.chars().count()).collect();
     counts.sort_unstable();
-    let typical_chars = counts.get(counts.len() * 4 / 5).copied().unwrap_or(0);
+    let typical_chars = counts.get(counts.len() / 2).copied().unwrap_or(0);
     // Short by print width and by characters: a line of digits is narrow but full.
     let short =
         |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
