@@ -221,6 +221,31 @@ fn an_issue_folder_holding_markdown_is_refused() {
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "nothing added");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_no_way_out() {
+    let site = site_from(&repo().join("tests/import/site"));
+    let outside = TempDir::new("outside");
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("content/2020")).unwrap();
+    let source = repo().join("tests/import/county-formfeed/source.txt");
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+}
+
 #[test]
 fn gb18030_text_imports_like_utf8() {
     let config = config();
