@@ -164,11 +164,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             continue;
         }
         let (l, c) = d.position_of("doc_number");
-        let slug_value = config
-            .series
-            .get(&n.prefix)
-            .cloned()
-            .unwrap_or_else(|| slug::initials(&n.prefix));
+        let slug_value = series_slug(config, &n.prefix);
         if slug_value.is_empty() || !slug::is_valid(&slug_value) {
             problems.push(
                 Diagnostic::error(
@@ -583,4 +579,14 @@ fn doc_path(d: &Document, archive: &Archive, series: &BTreeMap<String, String>) 
             stem_slug(&d.stem)
         ),
     }
+}
+
+/// The URL slug of a 文号 series (机关代字): the `series` override, else its pinyin initials
+/// (温政发 → `wzf`). `gazette import` names files by it too.
+pub fn series_slug(config: &Config, prefix: &str) -> String {
+    config
+        .series
+        .get(prefix)
+        .cloned()
+        .unwrap_or_else(|| slug::initials(prefix))
 }

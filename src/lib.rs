@@ -67,6 +67,8 @@ pub struct BuildOptions {
     /// Ignore the caches of the last build (load cache, body memos, file cache): read,
     /// check and render everything (fresh caches are still written).
     pub no_cache: bool,
+    /// Publish documents marked `draft: true` too (`gazette serve` does, for review).
+    pub drafts: bool,
 }
 
 /// What a successful build did.
@@ -130,7 +132,7 @@ impl Site {
 
 /// Reads and validates the site at `root`. Every problem found is reported at once.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
-    load_with(root, base_url, None, || ()).map(|(site, _, ())| site)
+    load_with(root, base_url, None, true, || ()).map(|(site, _, ())| site)
 }
 
 /// The load cache's file name, inside an output folder's state folder.
@@ -150,10 +152,15 @@ fn load_cache_key(root: &Path, base_url: Option<&str>) -> String {
 /// [`load`], taking unchanged files' records from the load cache in the state folder
 /// `cached` (if given and usable); returns what the next build can take from it, and what
 /// `alongside` returns: it runs while the indexes are built (which is done on one core).
+/// Without `drafts`, documents marked `draft: true` are taken out of the archive here,
+/// after every file was validated and before anything is indexed: every page, feed, search
+/// bundle, data file and manifest entry is made from this one list, so a draft cannot leak
+/// into any of them.
 fn load_with<R: Send>(
     root: &Path,
     base_url: Option<&str>,
     cached: Option<&tree::Tree>,
+    drafts: bool,
     alongside: impl FnOnce() -> R + Send,
 ) -> Result<(Site, std::time::SystemTime, R)> {
     if !root.is_dir() {
@@ -175,6 +182,10 @@ fn load_with<R: Send>(
         })
     })
     .map_err(invalid)?;
+    let mut archive = archive;
+    if !drafts {
+        archive.documents.retain(|d| !d.draft);
+    }
     trace("config, content", t0);
     let t0 = std::time::Instant::now();
     let (index, other) = rayon::join(|| index::build(&config, &archive), alongside);
@@ -222,9 +233,10 @@ fn cache_key(
     key.add(
         "options",
         format!(
-            "{} {} {:?} {:?} {:?}",
+            "{} {} {} {:?} {:?} {:?}",
             options.no_data,
             options.no_search,
+            options.drafts,
             options.source_date_epoch,
             reference.date,
             reference.source
@@ -318,6 +330,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         &options.root,
         options.base_url.as_deref(),
         cached,
+        options.drafts,
         || match cached {
             None => (None, None),
             Some(dir) => rayon::join(

@@ -16,6 +16,19 @@ pub fn warnings(config: &Config, archive: &Archive, index: &Index) -> Vec<Diagno
     let mut out = Vec::new();
     for d in &archive.documents {
         let issue = &archive.issues[d.issue];
+        if d.draft {
+            let (l, _) = d.position_of("draft");
+            out.push(
+                Diagnostic::warning(
+                    &d.source,
+                    l,
+                    1,
+                    "draft",
+                    "a draft, not yet reviewed: `build` leaves it out",
+                )
+                .with_hint("review it against the print, then delete the line `draft: true`"),
+            );
+        }
         if let (Some(n), Some(date)) = (&d.doc_number, d.date)
             && let Some(year) = n.year
             && year != date.year()

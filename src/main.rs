@@ -66,6 +66,9 @@ enum Command {
         /// Read and render everything again, ignoring the caches of the last build.
         #[arg(long)]
         no_cache: bool,
+        /// Publish documents marked `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check the archive without writing anything; exit 1 if any problem is found.
     Check {
@@ -101,6 +104,30 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+    },
+    /// Import a printed issue (a PDF, or text extracted from one) as Markdown drafts, and
+    /// print a review report.
+    Import {
+        /// The PDF or text file (UTF-8 or GB18030).
+        file: PathBuf,
+        /// The issue, <year>/<number>.
+        #[arg(long)]
+        issue: String,
+        /// 总第N期 (default: the previous issue's plus one).
+        #[arg(long)]
+        serial: Option<u32>,
+        /// The publication date, e.g. 2020-01-15.
+        #[arg(long)]
+        published: Option<String>,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write nothing; print what would be written.
+        #[arg(long)]
+        dry_run: bool,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// Check a copy of a built site against its manifest.json: report missing, extra and
     /// altered files. Exit status 0: intact; 1: it differs; 2: no readable manifest.
@@ -233,6 +260,7 @@ fn main() -> ExitCode {
             no_data,
             no_search,
             no_cache,
+            drafts,
         } => {
             let started = Instant::now();
             let progress: Option<Arc<dyn Progress>> = if quiet {
@@ -265,6 +293,7 @@ fn main() -> ExitCode {
                 no_data,
                 no_search,
                 no_cache,
+                drafts,
                 source_date_epoch,
             };
             match gazette::build(&options) {
@@ -414,6 +443,44 @@ fn main() -> ExitCode {
             };
             match gazette::serve::serve(&options, &on_event) {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(e) => report(&e, &root),
+            }
+        }
+        Command::Import {
+            file,
+            issue,
+            serial,
+            published,
+            root,
+            dry_run,
+            format,
+        } => {
+            let issue = match gazette::scaffold::parse_issue_ref(&issue) {
+                Ok(i) => i,
+                Err(e) => return report(&e, &root),
+            };
+            let options = gazette::import::write::Options {
+                root: root.clone(),
+                file,
+                issue,
+                serial,
+                published,
+                dry_run,
+            };
+            match gazette::import::write::run(&options) {
+                Ok(outcome) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&outcome).expect("the report serialises")
+                        ),
+                        Format::Text if !quiet => {
+                            print!("{}", gazette::import::report::text(&outcome))
+                        }
+                        Format::Text => {}
+                    }
+                    ExitCode::SUCCESS
+                }
                 Err(e) => report(&e, &root),
             }
         }

@@ -30,7 +30,8 @@ pub fn parse_issue_ref(text: &str) -> Result<(u16, u16)> {
     Ok((year, number))
 }
 
-fn issue_dir(root: &Path, (year, number): (u16, u16)) -> PathBuf {
+/// `content/<year>/<nn>` under `root`.
+pub fn issue_dir(root: &Path, (year, number): (u16, u16)) -> PathBuf {
     root.join(CONTENT_DIR)
         .join(year.to_string())
         .join(format!("{number:02}"))
@@ -90,9 +91,9 @@ fn create_new(path: &Path, text: &str) -> Result<()> {
         .map_err(|e| Error::io("write", path, e))
 }
 
-/// Creates `content/<year>/<nn>/_index.md`; its serial is the previous issue's plus one.
-pub fn new_issue(root: &Path, issue: (u16, u16)) -> Result<PathBuf> {
-    let path = issue_dir(root, issue).join(ISSUE_FILE);
+/// The serial (总第N期) of a new issue: the previous issue's plus one; an error when another
+/// issue already has it.
+pub fn next_serial(root: &Path, issue: (u16, u16)) -> Result<u32> {
     let issues = existing_issues(root);
     let serial = issues
         .iter()
@@ -108,6 +109,13 @@ pub fn new_issue(root: &Path, issue: (u16, u16)) -> Result<PathBuf> {
             clash.year, clash.number
         )));
     }
+    Ok(serial)
+}
+
+/// Creates `content/<year>/<nn>/_index.md`; its serial is the previous issue's plus one.
+pub fn new_issue(root: &Path, issue: (u16, u16)) -> Result<PathBuf> {
+    let path = issue_dir(root, issue).join(ISSUE_FILE);
+    let serial = next_serial(root, issue)?;
     let text = format!(
         "---\nyear: {}\nnumber: {}\nserial: {serial}\n# published: {}-MM-DD\n---\n",
         issue.0, issue.1, issue.0

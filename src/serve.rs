@@ -63,6 +63,8 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Res
         root: root.clone(),
         output: Some(output.clone()),
         cache_dir: options.cache_dir.clone(),
+        // Drafts are shown, marked 草稿, so that an editor can review an import.
+        drafts: true,
         ..BuildOptions::default()
     };
     let state = Arc::new(Mutex::new(State::default()));

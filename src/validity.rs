@@ -185,6 +185,7 @@ mod tests {
             position: None,
             attachments: vec![],
             subjects: vec![],
+            draft: false,
             extra: Default::default(),
             body: Default::default(),
             body_line: 1,

@@ -26,14 +26,13 @@
 //!    `position`), concatenated, must equal the source character for character. A failure
 //!    names the file, the place, and shows both texts around the first difference.
 //!
-//! The test reads the repository's files only; it does not use the `gazette` crate.
+//! The test reads the repository's files only; from the `gazette` crate it takes only the
+//! reduction of Markdown to text, which the import evaluation shares.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 /// The issue folder, relative to the repository root.
@@ -279,7 +278,7 @@ fn read(path: &Path) -> String {
 }
 
 fn strip_ws(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    gazette::import::evaluate::strip_ws(s)
 }
 
 fn is_page_marker(line: &str) -> bool {
@@ -377,70 +376,14 @@ fn split_front_matter<'a>(path: &str, text: &'a str) -> (&'a str, &'a str) {
     (&rest[..end + 1], &rest[end + 5..])
 }
 
-/// The text of a Markdown body, whitespace removed, and its tables' rows.
+/// The text of a Markdown body, whitespace removed, and its tables' rows: the normalisation
+/// the import evaluation shares (`gazette::import::evaluate::body_text_of`).
 fn body_text(path: &str, body: &str, editorial_header: bool) -> (String, Vec<Vec<String>>) {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
-    let mut text = String::new();
-    // The next number of each open list (None: a bullet list).
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut in_head = false;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cell: Option<String> = None;
-    for event in Parser::new_ext(body, options) {
-        match event {
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(cell) = cell.as_mut() {
-                    cell.push_str(&t);
-                }
-                if !(in_head && editorial_header) {
-                    text.push_str(&t);
-                }
-            }
-            Event::Start(Tag::List(start)) => lists.push(start),
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                // The printed number of an ordered list item is text: `1.` in `1.支持…`.
-                if let Some(Some(n)) = lists.last_mut() {
-                    let _ = write!(text, "{n}.");
-                    *n += 1;
-                }
-            }
-            Event::Start(Tag::TableHead) => {
-                in_head = true;
-                rows.push(Vec::new());
-            }
-            Event::End(TagEnd::TableHead) => in_head = false,
-            Event::Start(Tag::TableRow) => rows.push(Vec::new()),
-            Event::Start(Tag::TableCell) => cell = Some(String::new()),
-            Event::End(TagEnd::TableCell) => {
-                let done = cell.take().unwrap_or_default();
-                rows.last_mut()
-                    .expect("a cell is inside a row")
-                    .push(strip_ws(&done));
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                panic!(
-                    "{path}: raw HTML `{}` is not part of a transcription",
-                    h.trim()
-                )
-            }
-            Event::FootnoteReference(f) => {
-                panic!("{path}: footnote `{f}` is not part of a transcription")
-            }
-            Event::InlineMath(m) | Event::DisplayMath(m) => {
-                panic!("{path}: math `{m}` is not part of a transcription")
-            }
-            Event::TaskListMarker(_) => {
-                panic!("{path}: task list markers are not part of a transcription")
-            }
-            // Breaks, rules and the start and end of blocks and emphasis are markup.
-            _ => {}
-        }
+    let reduced = gazette::import::evaluate::body_text_of(body, editorial_header);
+    if let Some(f) = reduced.foreign.first() {
+        panic!("{path}: {f} is not part of a transcription");
     }
-    (strip_ws(&text), rows)
+    (reduced.text, reduced.table_rows)
 }
 
 fn read_docs() -> Vec<Doc> {

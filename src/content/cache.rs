@@ -66,7 +66,7 @@ use super::{Attachment, Document, Issue};
 pub const RACY_WINDOW_NS: i128 = 50_000_000;
 
 /// The first bytes of a cache file; the digit is the format version.
-const MAGIC: &[u8] = b"gazette-load-cache 2\n";
+const MAGIC: &[u8] = b"gazette-load-cache 3\n";
 const DIGEST_LEN: usize = 32;
 
 /// What identifies a file's content without reading it.

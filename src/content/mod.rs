@@ -191,6 +191,8 @@ pub struct Document {
     pub attachments: Vec<Attachment>,
     /// 主题词.
     pub subjects: Vec<String>,
+    /// `draft: true`: not yet reviewed (an import); left out of a build unless asked for.
+    pub draft: bool,
     /// Anything else, passed to templates.
     #[serde(with = "cache::json_map")]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -373,6 +375,8 @@ struct RawDocument {
     attachments: Vec<Attachment>,
     #[serde(default)]
     subjects: Vec<String>,
+    #[serde(default)]
+    draft: bool,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
@@ -1238,6 +1242,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             position: raw.position,
             attachments: raw.attachments,
             subjects: raw.subjects,
+            draft: raw.draft,
             extra: raw.extra,
             body: Body {
                 path: found.path.clone(),

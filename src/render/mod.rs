@@ -773,6 +773,7 @@ impl<'a> Renderer<'a> {
                             format!("{a}—{b}")
                         }
                     }),
+                    draft: doc.draft,
                 })
             })
             .clone()

@@ -161,6 +161,9 @@ pub struct DocSummary {
     pub status: Option<StatusView>,
     /// Printed pages: `4` or `4—7`.
     pub pages: Option<String>,
+    /// Not yet reviewed (`draft: true`); only present in builds with drafts.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 /// A document's validity (效力状态) as of the build's reference date, with what a script

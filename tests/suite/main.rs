@@ -7,6 +7,7 @@ mod cli;
 mod edit_sequences;
 mod golden;
 mod html_checkers;
+mod import;
 mod incremental;
 mod invalid;
 mod killed;

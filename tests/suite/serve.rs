@@ -104,6 +104,28 @@ fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
 
 const PAGE: &str = "/documents/wzf/2020/1/index.html";
 
+/// `serve` builds with drafts, marked 草稿; `build` leaves them out.
+#[test]
+fn serve_shows_drafts_with_a_mark() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let doc = site.path().join("content/2020/01/wzf-2020-1.md");
+    let original = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, original.replacen("---\n", "---\ndraft: true\n", 1)).unwrap();
+    let server = start(site.path());
+    let (status, body) = get(server.port, PAGE);
+    assert_eq!(status, 200, "the draft is served");
+    assert!(body.contains("draft-mark") && body.contains("草稿"));
+    let (_, issue) = get(server.port, "/issues/2020/01/index.html");
+    assert!(issue.contains("草稿"), "the table of contents marks it too");
+    drop(server);
+    let out = site.path().join("built");
+    build(site.path(), &out).unwrap();
+    assert!(
+        !out.join(PAGE.trim_start_matches('/')).exists(),
+        "build leaves drafts out"
+    );
+}
+
 #[test]
 fn serves_rebuilds_shows_errors_and_recovers() {
     let site = site_from(&repo().join("tests/fixtures/minimal"));

@@ -1,0 +1,60 @@
+//! Prints how well `gazette import` does on a test issue: items with the same boundaries,
+//! front matter fields, bodies and markup blocks equal to a hand-checked issue folder.
+//!
+//! ```sh
+//! cargo run --release --example import_eval -- content/2019/12/wenzhou-gazette-2019-12.txt content/2019/12
+//! cargo run --release --example import_eval -- tests/import/<name>     # source.txt|pdf + truth/
+//! ```
+//! `--root DIR` names the site whose `gazette.yaml` (sections, series) is used (default `.`);
+//! `--write DIR` also writes the drafts there, to look at them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use gazette::import::evaluate;
+
+#[allow(clippy::print_stdout)]
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut take = |flag: &str| {
+        let at = args.iter().position(|a| a == flag)?;
+        args.remove(at);
+        (at < args.len()).then(|| args.remove(at))
+    };
+    let root = PathBuf::from(take("--root").unwrap_or_else(|| ".".into()));
+    let write = take("--write").map(PathBuf::from);
+    let (source, truth) = match args.as_slice() {
+        [dir] => {
+            let dir = Path::new(dir);
+            let source = ["source.txt", "source.pdf"]
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.exists());
+            match source {
+                Some(s) => (s, dir.join("truth")),
+                None => {
+                    eprintln!("{}: no source.txt or source.pdf", dir.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        [source, truth] => (PathBuf::from(source), PathBuf::from(truth)),
+        _ => {
+            eprintln!(
+                "usage: import_eval [--root DIR] [--write DIR] (SOURCE TRUTH_DIR | TEST_DIR)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match evaluate::evaluate_files(&root, &source, &truth, write.as_deref()) {
+        Ok(figures) => {
+            println!("{}: against {}", source.display(), truth.display());
+            print!("{}", figures.summary());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,713 @@
+//! Where printed items start and end, and reading order put back.
+//!
+//! An item starts at a 文号 or 登记号 line, a title ending in a 文种 (`…关于…的通知`), an
+//! order (`…人民政府令` / `第N号`), a section banner, a running head naming another section,
+//! a brief's headline (a short line before a paragraph that opens with a date), or a 主送机关
+//! line after a signed document. Extracted text often prints a title block after the body
+//! it belongs to (at the foot of the first page, or after the signature): a title block
+//! met inside, or right after, a document that has none yet is that document's, and is
+//! moved to its front. A notice that issues a document (`关于印发…的通知`) keeps the issued
+//! text, under a `##` heading, wherever the extraction put its title; so does an 附件.
+
+use super::furniture::{Text, Where};
+use super::lines::{self, Marker, SENTENCE_END};
+use crate::content::date::Date;
+use crate::content::doc_number::DocNumber;
+
+/// A block of an item's body, before markup.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A line of text.
+    Line(Text),
+    /// A `##` heading: an issued document's or an 附件's title.
+    Heading(String, Where),
+    /// A signature block: the organ lines and the date line.
+    Signature {
+        /// The lines as printed, organs then date.
+        lines: Vec<Text>,
+        /// Organs named (none for `市长  张三`).
+        organs: Vec<String>,
+        /// 成文日期.
+        date: Date,
+    },
+}
+
+/// One printed item, split out.
+#[derive(Clone, Debug, Default)]
+pub struct Item {
+    /// 栏目.
+    pub section: Option<String>,
+    /// The title as printed (lines joined) and where its lines are.
+    pub title: Option<(String, Where)>,
+    /// The title is the editor's (the print gives none): the section's name.
+    pub editorial_title: bool,
+    /// 文号.
+    pub doc_number: Option<(DocNumber, Where)>,
+    /// 登记号.
+    pub registration: Option<(String, Where)>,
+    /// 主送机关.
+    pub addressees: Option<(Vec<String>, Where)>,
+    /// The body.
+    pub blocks: Vec<Block>,
+    /// A signature block was met.
+    pub signed: bool,
+    /// Where the text a notice issues starts (after the notice's signature).
+    pub issued_at: Option<usize>,
+    /// Where the item starts and why.
+    pub start: Where,
+    /// Why the item starts there.
+    pub start_reason: &'static str,
+    /// The start was guessed (no 文号, title or banner says so).
+    pub guessed: bool,
+    /// Started by a 主送机关 line or a 文号: a document whose title may come later.
+    pub document_like: bool,
+    /// Uncertainties: where, what.
+    pub notes: Vec<(Where, String)>,
+}
+
+impl Item {
+    fn new(section: Option<String>, at: Where, reason: &'static str, guessed: bool) -> Item {
+        Item {
+            section,
+            start: at,
+            start_reason: reason,
+            guessed,
+            ..Item::default()
+        }
+    }
+
+    /// The name of the document a `关于印发…的通知` issues.
+    pub fn issued_name(&self) -> Option<String> {
+        let (title, _) = self.title.as_ref()?;
+        let after = &title[title.find("印发")? + "印发".len()..];
+        if let Some(open) = after.find('《') {
+            let rest = &after[open + '《'.len_utf8()..];
+            return rest.find('》').map(|close| rest[..close].to_string());
+        }
+        let end = after.rfind('的')?;
+        Some(after[..end].to_string())
+    }
+}
+
+/// A title block: 登记号, 文号 and title lines in any order.
+struct TitleBlock {
+    end: usize,
+    title: Option<(String, Where)>,
+    doc_number: Option<(DocNumber, Where)>,
+    registration: Option<(String, Where)>,
+    strong: bool,
+}
+
+fn is_title_line(t: &Text) -> bool {
+    let s = &t.text;
+    s.chars().count() <= 34
+        && !s.ends_with(SENTENCE_END)
+        && !s.contains(['，', '。', '；', '：'])
+        && lines::date_line(s).is_none()
+        && lines::marker(s).is_none_or(|m| m == Marker::Attachment && s.chars().count() > 4)
+}
+
+/// Title lines joined; a space printed between two organs' names (`温州市商务局 温州市财政局`)
+/// is kept.
+fn join_title(parts: &[&Text]) -> String {
+    let mut out = String::new();
+    for t in parts {
+        let words: Vec<&str> = t.raw.split_whitespace().collect();
+        if words.len() > 1 && words[..words.len() - 1].iter().all(|w| lines::is_organ(w)) {
+            let cleaned: Vec<String> = words.iter().map(|w| super::join::clean_line(w)).collect();
+            out.push_str(&cleaned.join(" "));
+        } else {
+            out.push_str(&t.text);
+        }
+    }
+    out
+}
+
+fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
+    let mut j = i;
+    let mut block = TitleBlock {
+        end: i,
+        title: None,
+        doc_number: None,
+        registration: None,
+        strong: false,
+    };
+    let mut title_lines: Vec<&Text> = Vec::new();
+    let mut numbered_end = i;
+    while j < lines.len() && j < i + 9 {
+        let t = &lines[j];
+        if t.banner.is_some() {
+            break;
+        }
+        if let Some(r) = lines::registration_number(&t.text) {
+            if block.registration.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
+                break;
+            }
+            block.registration = Some((r, t.at));
+            j += 1;
+            numbered_end = j;
+            continue;
+        }
+        if let Some(n) = lines::doc_number(&t.text) {
+            if block.doc_number.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
+                break;
+            }
+            block.doc_number = Some((n, t.at));
+            j += 1;
+            numbered_end = j;
+            continue;
+        }
+        // An order: `…令` then `第N号`.
+        if block.doc_number.is_none()
+            && t.text.ends_with('令')
+            && t.text.chars().count() <= 16
+            && let Some(next) = lines.get(j + 1)
+            && let Ok(n) = DocNumber::parse(&format!("{}{}", t.text, next.text))
+        {
+            block.doc_number = Some((n, t.at));
+            j += 2;
+            numbered_end = j;
+            continue;
+        }
+        // A short line standing alone (`附则`) does not open a title.
+        let opens = !title_lines.is_empty() || t.text.chars().count() > 4;
+        if block.title.is_none() && opens && is_title_line(t) && title_lines.len() < 5 {
+            title_lines.push(t);
+            j += 1;
+            let joined = join_title(&title_lines);
+            if lines::title_doc_type(&joined).is_some() {
+                // A bracketed note on the next line belongs to the title: `（试  行）`.
+                let mut joined = joined;
+                if let Some(next) = lines.get(j)
+                    && next.text.starts_with('（')
+                    && next.text.ends_with('）')
+                    && next.text.chars().count() <= 6
+                {
+                    joined.push_str(&next.text);
+                    j += 1;
+                }
+                block.title = Some((joined, title_lines[0].at));
+            }
+            continue;
+        }
+        break;
+    }
+    if block.title.is_none() && block.doc_number.is_none() && block.registration.is_none() {
+        return None;
+    }
+    if block.title.is_none() {
+        // Title lines that made no title are not part of the block.
+        j = numbered_end;
+    }
+    block.end = j;
+    block.strong = block.doc_number.is_some()
+        || block.registration.is_some()
+        || block
+            .title
+            .as_ref()
+            .is_some_and(|(t, _)| t.contains("关于") || t.contains("印发"));
+    Some(block)
+}
+
+/// A signature block starting at `i`: organ line(s), then a date line. Returns the end.
+fn signature(lines: &[Text], i: usize) -> Option<(usize, Vec<String>, Date)> {
+    let mut organs = Vec::new();
+    let mut j = i;
+    while j < lines.len() && j < i + 5 {
+        if let Some(date) = lines::date_line(&lines[j].text) {
+            return (j > i
+                && (!organs.is_empty() || lines::signature_organs(&lines[j - 1].raw).is_some()))
+            .then_some((j + 1, organs, date));
+        }
+        // A name broken before its bracketed part: `…集聚区` / `（经开区、瓯飞）管委会`.
+        if let Some(next) = lines.get(j + 1)
+            && next.text.starts_with('（')
+            && lines::is_organ(&format!("{}{}", lines[j].text, next.text))
+        {
+            organs.push(format!("{}{}", lines[j].text, next.text));
+            j += 2;
+            continue;
+        }
+        organs.extend(lines::signature_organs(&lines[j].raw)?);
+        j += 1;
+    }
+    None
+}
+
+/// Line `k` is clearly shorter than the line before it (it ends its paragraph or stands
+/// alone).
+fn is_short_after(lines: &[Text], k: usize) -> bool {
+    let n = lines[k].text.chars().count();
+    k.checked_sub(1)
+        .is_none_or(|p| n + 3 <= lines[p].text.chars().count())
+}
+
+/// A paragraph that opens with a date (`12月2日，…`, `近日，…`), or names one in its first
+/// words (`中共某市委全会12月27日召开`): how a news item begins.
+fn starts_with_date(text: &str) -> bool {
+    if text.starts_with("近日") || text.starts_with("日前") {
+        return true;
+    }
+    let head: String = text.chars().take(32).collect();
+    head.char_indices().any(|(i, c)| {
+        c.is_ascii_digit() && (i == 0 || !head[..i].ends_with(|p: char| p.is_ascii_digit())) && {
+            let rest = &head[i..];
+            let d = rest.chars().take_while(char::is_ascii_digit).count();
+            rest[d..].starts_with('月') && {
+                let r = &rest[d + '月'.len_utf8()..];
+                let e = r.chars().take_while(char::is_ascii_digit).count();
+                e > 0 && r[e..].starts_with('日')
+            }
+        }
+    })
+}
+
+/// A brief's headline (one or two lines): short lines closing nothing, after a finished
+/// sentence, before a paragraph that opens with a date. Returns how many lines it takes.
+fn headline(lines: &[Text], i: usize) -> Option<usize> {
+    let prev_done = i == 0
+        || lines[i - 1].banner.is_some()
+        || lines[i - 1].text.ends_with(['。', '！', '？', '”'])
+        || lines[i].page_break_before;
+    let plain = |t: &Text| {
+        t.text.chars().count() <= 34
+            && !t.text.ends_with(SENTENCE_END)
+            && !t.text.contains(['。', '，'])
+            && lines::marker(&t.text).is_none()
+            && t.banner.is_none()
+    };
+    if !prev_done {
+        return None;
+    }
+    // The longest headline that fits: a second short line is the headline's, not the news.
+    (1..=2).rev().find(|&k| {
+        i + k < lines.len() && lines[i..i + k].iter().all(plain) && {
+            // The date may run over the line end: `…会议1` / `2月27日…`.
+            let next = lines.get(i + k + 1).map_or("", |l| l.text.as_str());
+            starts_with_date(&format!("{}{next}", lines[i + k].text))
+        }
+    })
+}
+
+/// Splits the cleaned lines into items. `first_section` is the site's first 栏目, given to
+/// text printed before the first item when the running heads name another section;
+/// `documents` is where a numbered document goes when nothing names its section.
+pub fn split(lines: &[Text], first_section: Option<&str>, documents: Option<&str>) -> Vec<Item> {
+    let mut s = Splitter {
+        lines,
+        items: Vec::new(),
+        cur: None,
+        section: None,
+        last_head: None,
+        first_section,
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some(section) = &lines[i].banner {
+            i = s.banner(i, section);
+            continue;
+        }
+        s.head(i);
+        i = s
+            .title(i)
+            .or_else(|| s.signature(i))
+            .or_else(|| s.attachment(i))
+            .or_else(|| s.addressee(i))
+            .or_else(|| s.headline(i))
+            .unwrap_or_else(|| s.text(i));
+    }
+    s.finish(documents)
+}
+
+/// The state of [`split`] as it reads the lines.
+struct Splitter<'a> {
+    lines: &'a [Text],
+    items: Vec<Item>,
+    cur: Option<Item>,
+    /// The section the lines are in.
+    section: Option<String>,
+    /// The section named by the running head of the line before.
+    last_head: Option<String>,
+    first_section: Option<&'a str>,
+}
+
+impl Splitter<'_> {
+    /// Closes the current item (an empty one, such as a banner's before the title block
+    /// that follows it, is dropped) and opens `item`.
+    fn open(&mut self, item: Item) {
+        let empty = self.cur.as_ref().is_some_and(|c| {
+            c.blocks.is_empty()
+                && c.title.is_none()
+                && c.doc_number.is_none()
+                && c.addressees.is_none()
+        });
+        if !empty {
+            self.items.extend(self.cur.take());
+        }
+        self.cur = Some(item);
+    }
+
+    /// A section banner opens the section and an item; a title-like line printed just
+    /// before it (the extraction put it there) is that item's title. A banner the
+    /// extraction put inside a paragraph (the line before ends no sentence, the line after
+    /// goes on with it) names the section of the items around it but starts none.
+    fn banner(&mut self, i: usize, s: &str) -> usize {
+        let lines = self.lines;
+        let t = &lines[i];
+        self.section = Some(s.to_string());
+        let inside = i.checked_sub(1).is_some_and(|p| {
+            let p = &lines[p];
+            !p.text.ends_with(SENTENCE_END)
+                && !p.text.ends_with(['”', '）'])
+                && !is_short_after(lines, i - 1)
+        }) && lines
+            .get(i + 1)
+            .is_some_and(|n| lines::marker(&n.text).is_none() && !is_title_line(n));
+        if inside
+            && let Some(c) = self.cur.as_mut()
+            && !c.document_like
+        {
+            c.section = Some(s.to_string());
+            for item in self.items.iter_mut().rev() {
+                if item.start_reason != "headline" {
+                    break;
+                }
+                item.section = Some(s.to_string());
+            }
+            c.notes.push((
+                t.at,
+                format!(
+                    "the banner of {s} is printed inside this item's text: taken as its section"
+                ),
+            ));
+            return i + 1;
+        }
+        let mut item = Item::new(Some(s.to_string()), t.at, "section banner", false);
+        if let Some(c) = self.cur.as_mut()
+            && let Some(Block::Line(last)) = c.blocks.last()
+            && is_title_line(last)
+            && is_short_after(lines, i - 1)
+            && c.blocks.len() > 1
+        {
+            let last = last.clone();
+            c.blocks.pop();
+            item.title = Some((last.text.clone(), last.at));
+            item.notes.push((
+                last.at,
+                "title printed before the section banner: moved after it".into(),
+            ));
+        }
+        // An item a running head opened, still without a title, is the banner's.
+        if let Some(c) = self.cur.as_mut()
+            && c.start_reason == "running head names the section"
+            && c.title.is_none()
+        {
+            c.section = Some(s.to_string());
+            c.title = item.title.take();
+            c.notes.append(&mut item.notes);
+            return i + 1;
+        }
+        self.open(item);
+        i + 1
+    }
+
+    /// A running head naming another section opens an item.
+    fn head(&mut self, i: usize) {
+        let t = &self.lines[i];
+        if let Some(h) = &t.head_section
+            && self.last_head.as_deref() != Some(h)
+        {
+            let first = self.last_head.is_none();
+            self.last_head = Some(h.clone());
+            self.section = Some(h.clone());
+            if !first
+                && self
+                    .cur
+                    .as_ref()
+                    .is_none_or(|c| c.section.as_deref() != Some(h))
+            {
+                self.open(Item::new(
+                    Some(h.clone()),
+                    t.at,
+                    "running head names the section",
+                    true,
+                ));
+            }
+        }
+    }
+
+    /// A title block: the title of a document the current notice issues, the title block of
+    /// the current document printed after its body, or the start of a new document.
+    fn title(&mut self, i: usize) -> Option<usize> {
+        let tb = title_block(self.lines, i)?;
+        let cur = self.cur.as_ref();
+        let plain_ok = tb.title.is_some()
+            && cur.is_some_and(|c| {
+                c.title.is_none() && c.doc_number.is_some() && tb.doc_number.is_none()
+            });
+        let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let issued = tb.doc_number.is_none()
+            && tb.title.as_ref().is_some_and(|(t, _)| {
+                cur.and_then(Item::issued_name)
+                    .is_some_and(|n| bare(&n) == bare(t))
+            });
+        if issued {
+            let c = self.cur.as_mut().expect("checked");
+            let (title, at) = tb.title.expect("checked");
+            let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
+            if to < c.blocks.len() {
+                c.notes.push((at, format!("title of the issued document, printed later: moved to where its text starts ({} lines before)", c.blocks.len() - to)));
+            }
+            c.blocks.insert(to, Block::Heading(title, at));
+            return Some(tb.end);
+        }
+        if !(tb.strong || plain_ok) {
+            return None;
+        }
+        let attach = cur.is_some_and(|c| {
+            c.title.is_none()
+                && c.document_like
+                && !(tb.doc_number.is_some() && c.doc_number.is_some())
+                && !(tb.registration.is_some() && c.registration.is_some())
+        });
+        let end = tb.end;
+        if attach {
+            let c = self.cur.as_mut().expect("checked");
+            let at = tb
+                .title
+                .as_ref()
+                .map(|t| t.1)
+                .or(tb.doc_number.as_ref().map(|d| d.1))
+                .unwrap_or(self.lines[i].at);
+            if c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
+                c.notes.push((
+                    at,
+                    "title block printed after its body: moved to the front".into(),
+                ));
+            }
+            c.title = c.title.take().or(tb.title);
+            c.doc_number = c.doc_number.take().or(tb.doc_number);
+            c.registration = c.registration.take().or(tb.registration);
+            // The text after a signed notice that issues a document, or after an order's
+            // signature, is the issued text.
+            let order = c.doc_number.as_ref().is_some_and(|n| n.0.year.is_none());
+            if c.signed && c.issued_at.is_none() && (order || c.issued_name().is_some()) {
+                c.issued_at = Some(c.blocks.len());
+            }
+        } else {
+            let reason = if tb.doc_number.is_some() {
+                "文号 line"
+            } else if tb.registration.is_some() {
+                "登记号 line"
+            } else {
+                "title ending in a 文种"
+            };
+            let mut item = Item::new(self.section.clone(), self.lines[i].at, reason, false);
+            item.document_like = true;
+            item.title = tb.title;
+            item.doc_number = tb.doc_number;
+            item.registration = tb.registration;
+            self.open(item);
+        }
+        Some(end)
+    }
+
+    /// A signature block closes the current item's notice.
+    fn signature(&mut self, i: usize) -> Option<usize> {
+        let (end, organs, date) = signature(self.lines, i)?;
+        let c = self.cur.as_mut()?;
+        c.blocks.push(Block::Signature {
+            lines: self.lines[i..end].to_vec(),
+            organs,
+            date,
+        });
+        if !c.signed && c.issued_name().is_some() {
+            c.issued_at = Some(c.blocks.len());
+        }
+        c.signed = true;
+        Some(end)
+    }
+
+    /// An 附件 heading standing alone, then its title: a `##` heading of the item.
+    fn attachment(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let bare: String = lines[i]
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !(bare.starts_with("附件") && bare["附件".len()..].chars().all(|c| c.is_ascii_digit()))
+        {
+            return None;
+        }
+        let c = self.cur.as_mut()?;
+        let mut j = i + 1;
+        let mut parts: Vec<&Text> = Vec::new();
+        while j < lines.len()
+            && parts.len() < 4
+            && is_title_line(&lines[j])
+            && lines[j].banner.is_none()
+        {
+            parts.push(&lines[j]);
+            j += 1;
+        }
+        let title = join_title(&parts);
+        let heading = if title.is_empty() {
+            bare
+        } else {
+            format!("{bare}\u{3000}{title}")
+        };
+        c.blocks.push(Block::Heading(heading, lines[i].at));
+        // The attached text follows, after the notice's signature too.
+        if c.signed {
+            c.issued_at = Some(c.blocks.len());
+        }
+        Some(j)
+    }
+
+    /// A 主送机关 line, which opens a paragraph (the line before it ends a sentence): after
+    /// a signed document it starts the next one.
+    fn addressee(&mut self, i: usize) -> Option<usize> {
+        let lines = self.lines;
+        let t = &lines[i];
+        let opens = i == 0
+            || lines[i - 1].text.ends_with(SENTENCE_END)
+            || lines::date_line(&lines[i - 1].text).is_some()
+            || is_title_line(&lines[i - 1]);
+        if !opens {
+            return None;
+        }
+        let a = lines::addressees(&t.text)?;
+        if self.cur.as_ref().is_none_or(|c| c.signed) {
+            let mut item = Item::new(
+                self.section.clone(),
+                t.at,
+                "主送机关 line after a signed document",
+                true,
+            );
+            item.document_like = true;
+            item.addressees = Some((a, t.at));
+            self.open(item);
+            return Some(i + 1);
+        }
+        let c = self.cur.as_mut()?;
+        if c.addressees.is_none() && !c.blocks.iter().any(|b| matches!(b, Block::Line(_))) {
+            c.addressees = Some((a, t.at));
+            return Some(i + 1);
+        }
+        None
+    }
+
+    /// A brief's headline, outside numbered documents.
+    fn headline(&mut self, i: usize) -> Option<usize> {
+        let no_number = self
+            .cur
+            .as_ref()
+            .is_none_or(|c| c.doc_number.is_none() && !c.document_like);
+        if !no_number {
+            return None;
+        }
+        let k = headline(self.lines, i)?;
+        let opened_by_banner = self
+            .cur
+            .as_ref()
+            .is_some_and(|c| c.title.is_none() && c.blocks.is_empty());
+        let mut item = if opened_by_banner {
+            self.cur.take().expect("checked")
+        } else {
+            self.items.extend(self.cur.take());
+            Item::new(self.section.clone(), self.lines[i].at, "headline", false)
+        };
+        let parts: Vec<&Text> = self.lines[i..i + k].iter().collect();
+        item.title = Some((join_title(&parts), self.lines[i].at));
+        self.cur = Some(item);
+        Some(i + k)
+    }
+
+    /// A line of text.
+    fn text(&mut self, i: usize) -> usize {
+        let t = &self.lines[i];
+        match self.cur.as_mut() {
+            // The first line of an item a banner or a head opened: its title, when it reads
+            // as one.
+            Some(c)
+                if c.title.is_none()
+                    && c.blocks.is_empty()
+                    && !c.document_like
+                    && is_title_line(t) =>
+            {
+                c.title = Some((t.text.clone(), t.at));
+            }
+            Some(c) if c.signed && c.issued_at.is_none() => {
+                let mut item = Item::new(
+                    self.section.clone(),
+                    t.at,
+                    "text after a signed document",
+                    true,
+                );
+                item.blocks.push(Block::Line(t.clone()));
+                self.open(item);
+            }
+            Some(c) => c.blocks.push(Block::Line(t.clone())),
+            None => {
+                let mut item = Item::new(
+                    self.section.clone(),
+                    t.at,
+                    "text before the first item",
+                    true,
+                );
+                if self.items.is_empty()
+                    && self.section.is_some()
+                    && let Some(first) = self.first_section
+                    && self.section.as_deref() != Some(first)
+                {
+                    item.section = Some(first.to_string());
+                    item.notes.push((t.at, format!("section guessed: text before the first document, given the site's first section {first}")));
+                }
+                item.blocks.push(Block::Line(t.clone()));
+                self.cur = Some(item);
+            }
+        }
+        i + 1
+    }
+
+    /// The items, each with a title (or the note that it has none) and a section.
+    fn finish(mut self, documents: Option<&str>) -> Vec<Item> {
+        let first_section = self.first_section;
+        self.items.extend(self.cur.take());
+        let mut items = self.items;
+        for item in &mut items {
+            if item.title.is_none() {
+                item.editorial_title = true;
+            }
+            if item.section.is_none() {
+                // No banner or running head names the section: a numbered document goes
+                // where `gazette new doc` puts it.
+                let default = if item.document_like {
+                    documents.or(first_section)
+                } else {
+                    first_section
+                };
+                item.section = default.map(str::to_string);
+                item.notes.push((
+                    item.start,
+                    "section guessed: no banner or running head names it".into(),
+                ));
+            }
+        }
+        // A running head naming no section opened an item: it takes the section before it.
+        let mut before: Option<String> = None;
+        for item in &mut items {
+            if item.section.as_deref() == Some("") {
+                item.section = before.clone().or(first_section.map(str::to_string));
+                item.notes.push((
+                    item.start,
+                    "section guessed: the running head names none; the section of the item before"
+                        .into(),
+                ));
+            }
+            before = item.section.clone();
+        }
+        items
+    }
+}

@@ -1,0 +1,381 @@
+//! `gazette import`: golden drafts and reports for every test issue in `tests/import/`,
+//! the measured figures held as floors, one case per bad input, and the editor's workflow
+//! from import to publication; `draft: true` in `build`, `check` and `serve`.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use gazette::import;
+
+use crate::support::*;
+
+fn gazette(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .output()
+        .expect("the gazette binary runs");
+    Run {
+        status: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The test issues: folders of `tests/import/` with a `source.txt` and a `truth/`.
+fn test_issues() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = fs::read_dir(repo().join("tests/import"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("source.txt").is_file() && p.join("truth").is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn config() -> gazette::config::Config {
+    gazette::config::Config::load(&repo().join("tests/import/site"), None).unwrap()
+}
+
+#[test]
+fn test_issues_import_to_their_golden_drafts_and_reports() {
+    let issues = test_issues();
+    assert!(issues.len() >= 2, "{issues:?}");
+    // The bundled issue's source too; its golden drafts are in tests/import/wenzhou-2019-12.
+    let seed = (
+        repo().join("content/2019/12/wenzhou-gazette-2019-12.txt"),
+        repo().join("tests/import/wenzhou-2019-12/expected"),
+    );
+    let cases = issues
+        .iter()
+        .map(|d| (d.join("source.txt"), d.join("expected")))
+        .chain(std::iter::once(seed));
+    for (input, expected) in cases {
+        let name = input.display().to_string();
+        let site = site_from(&repo().join("tests/import/site"));
+        let source = site.path().join("source.txt");
+        fs::copy(&input, &source).unwrap();
+        let run = gazette(&[
+            "import",
+            source.to_str().unwrap(),
+            "--issue",
+            "2020/3",
+            "--serial",
+            "51",
+            "--root",
+            site.path().to_str().unwrap(),
+        ]);
+        assert_eq!(run.status, Some(0), "{name}: {}", run.stderr);
+        let report = run.stdout.replace(source.to_str().unwrap(), "source.txt");
+        let written = site.path().join("content/2020/03");
+        fs::write(written.join("report.txt"), &report).unwrap();
+        let json = gazette(&[
+            "import",
+            source.to_str().unwrap(),
+            "--issue",
+            "2020/4",
+            "--dry-run",
+            "--format",
+            "json",
+            "--root",
+            site.path().to_str().unwrap(),
+        ]);
+        assert_eq!(json.status, Some(0), "{name}: {}", json.stderr);
+        let json = json.stdout.replace(
+            &serde_json::to_string(source.to_str().unwrap()).unwrap(),
+            "\"source.txt\"",
+        );
+        fs::write(written.join("report.json"), json).unwrap();
+        if blessing() {
+            let _ = fs::remove_dir_all(&expected);
+            copy_tree(&written, &expected);
+        }
+        assert_tree(&written, &expected);
+        assert!(
+            !site.path().join("content/2020/04").exists(),
+            "--dry-run wrote nothing"
+        );
+    }
+}
+
+/// The figures of every test issue, and of the bundled issue against its transcription,
+/// may only get better.
+#[test]
+fn measured_figures_hold_their_floors() {
+    let root = repo();
+    let seed = import::evaluate::evaluate_files(
+        &root,
+        &root.join("content/2019/12/wenzhou-gazette-2019-12.txt"),
+        &root.join("content/2019/12"),
+        None,
+    )
+    .unwrap();
+    let s = seed.summary();
+    assert!(seed.same_boundaries >= 13, "{s}");
+    assert!(seed.fields_percent() >= 85.0, "{s}");
+    assert!(seed.bodies_equal >= 13, "{s}");
+    assert!(seed.blocks_percent() >= 65.0, "{s}");
+    for dir in test_issues() {
+        let f = import::evaluate::evaluate_files(
+            &root.join("tests/import/site"),
+            &dir.join("source.txt"),
+            &dir.join("truth"),
+            None,
+        )
+        .unwrap();
+        let s = format!("{}: {}", dir.display(), f.summary());
+        assert_eq!(f.same_boundaries, f.truth_items, "{s}");
+        assert!(f.fields_percent() >= 95.0, "{s}");
+        assert_eq!(f.bodies_equal, f.bodies, "{s}");
+        assert!(f.blocks_percent() >= 90.0, "{s}");
+    }
+}
+
+fn invalid(case: &str) -> std::path::PathBuf {
+    let dir = repo().join("tests/import/invalid").join(case);
+    fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_stem().is_some_and(|s| s == "source"))
+        .unwrap()
+}
+
+#[test]
+fn bad_inputs_get_a_clear_error_and_write_nothing() {
+    for (case, status, message) in [
+        ("empty", 1, "source.txt:1:1: error: the file holds no text"),
+        ("not-text", 1, "source.png:2:2: error: not a text file"),
+        (
+            "no-items",
+            1,
+            "source.txt:1:1: error: no printed item found",
+        ),
+    ] {
+        let site = site_from(&repo().join("tests/import/site"));
+        let run = gazette(&[
+            "import",
+            invalid(case).to_str().unwrap(),
+            "--issue",
+            "2020/3",
+            "--root",
+            site.path().to_str().unwrap(),
+        ]);
+        assert_eq!(run.status, Some(status), "{case}: {}", run.stderr);
+        let flat = run.stderr.replace(
+            &format!("{}/", invalid(case).parent().unwrap().display()),
+            "",
+        );
+        assert!(flat.contains(message), "{case}: {flat}");
+        assert!(
+            !site.path().join("content/2020").exists(),
+            "{case}: nothing written"
+        );
+    }
+    // A PDF is recognised by its magic bytes.
+    let site = site_from(&repo().join("tests/import/site"));
+    let pdf = site.path().join("issue.pdf");
+    fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    let run = gazette(&[
+        "import",
+        pdf.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, Some(1));
+    assert!(
+        run.stderr.contains("pdf-not-supported") || run.stderr.contains("cannot read PDF"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_issue_folder_holding_markdown_is_refused() {
+    let site = site_from(&repo().join("tests/import/site"));
+    let dir = site.path().join("content/2020/03");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("_index.md"),
+        "---\nyear: 2020\nnumber: 3\nserial: 1\n---\n",
+    )
+    .unwrap();
+    let source = repo().join("tests/import/county-formfeed/source.txt");
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("already holds Markdown (_index.md)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "nothing added");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_no_way_out() {
+    let site = site_from(&repo().join("tests/import/site"));
+    let outside = TempDir::new("outside");
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("content/2020")).unwrap();
+    let source = repo().join("tests/import/county-formfeed/source.txt");
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2020/3",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+}
+
+#[test]
+fn gb18030_text_imports_like_utf8() {
+    let config = config();
+    let utf8 = fs::read(repo().join("tests/import/county-formfeed/source.txt")).unwrap();
+    let gbk = fs::read(invalid("gb18030")).unwrap();
+    assert_ne!(utf8, gbk);
+    let (a, ea) = import::read_source(&utf8, "a").unwrap();
+    let (b, eb) = import::read_source(&gbk, "b").unwrap();
+    assert_eq!(
+        (ea, eb),
+        (
+            Some(import::decode::Encoding::Utf8),
+            Some(import::decode::Encoding::Gb18030)
+        )
+    );
+    let texts = |p| {
+        import::import(p, &config)
+            .drafts
+            .into_iter()
+            .map(|d| (d.file, d.text))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&a), texts(&b));
+}
+
+fn without_drafts(dir: &Path) {
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let text = fs::read_to_string(&p).unwrap();
+            fs::write(&p, text.replace("draft: true\n", "")).unwrap();
+        }
+    }
+}
+
+/// Import, check lists the drafts, build leaves them out (unless --drafts, which marks them
+/// 草稿), the editor deletes `draft: true`, build publishes them.
+#[test]
+fn editor_workflow_import_check_review_publish() {
+    let site = site_from(&repo().join("tests/import/site"));
+    let root = site.path().to_str().unwrap();
+    let source = repo().join("tests/import/city-markers/source.txt");
+    let run = gazette(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        "2021/1",
+        "--root",
+        root,
+    ]);
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("lzbf-2020-92.md"), "{}", run.stdout);
+    let issue = site.path().join("content/2021/01");
+    assert!(
+        issue.join("source.txt").is_file(),
+        "the source is kept beside the drafts"
+    );
+    assert!(
+        fs::read_to_string(issue.join("_index.md"))
+            .unwrap()
+            .contains("serial: 1\n")
+    );
+
+    let check = gazette(&["check", "--format", "json", "--root", root]);
+    assert_eq!(
+        check.status,
+        Some(1),
+        "drafts are warnings, which fail a check: {}",
+        check.stdout
+    );
+    let problems: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
+    assert!(
+        problems.iter().all(|p| p["code"] == "draft"),
+        "nothing but drafts: {problems:#?}"
+    );
+    let drafts = fs::read_dir(&issue)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name() != "_index.md" && e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    assert_eq!(problems.len(), drafts);
+    let first = &problems[0];
+    let text = fs::read_to_string(site.path().join(first["path"].as_str().unwrap())).unwrap();
+    let line = text
+        .lines()
+        .nth(first["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    assert_eq!(line, "draft: true", "the warning points at the key");
+    let allow = gazette(&["check", "--allow-warnings", "--root", root]);
+    assert_eq!(allow.status, Some(0), "{}{}", allow.stdout, allow.stderr);
+
+    let out = site.path().join("public");
+    let page = out.join("documents/lzbf/2020/92/index.html");
+    build(site.path(), &out).unwrap();
+    assert!(!page.exists(), "a draft is not published");
+    let all = fs::read_to_string(out.join("search/wenhao.json")).unwrap_or_default()
+        + &fs::read_to_string(out.join("atom.xml")).unwrap_or_default()
+        + &fs::read_to_string(out.join("manifest.json")).unwrap_or_default()
+        + &fs::read_to_string(out.join("issues/2021/01/index.html")).unwrap_or_default();
+    assert!(
+        !all.contains("涉企收费"),
+        "no draft in feeds, lookup, manifest or the issue page"
+    );
+
+    let with = gazette(&["build", "--drafts", "--no-search", "--root", root]);
+    assert_eq!(with.status, Some(0), "{}", with.stderr);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("draft-mark") && html.contains("草稿"),
+        "marked as a draft"
+    );
+    assert!(
+        fs::read_to_string(out.join("issues/2021/01/index.html"))
+            .unwrap()
+            .contains("草稿")
+    );
+
+    without_drafts(&issue);
+    let check = gazette(&["check", "--root", root]);
+    assert_eq!(
+        check.status,
+        Some(0),
+        "reviewed: the check is clean: {}{}",
+        check.stdout,
+        check.stderr
+    );
+    build(site.path(), &out).unwrap();
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("涉企收费") && !html.contains("草稿"),
+        "published without the mark"
+    );
+}
