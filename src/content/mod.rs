@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, did_you_mean};
-use crate::yaml::{self, YamlError};
+use crate::yaml::{self, Step, YamlError, YamlErrorKind};
 use date::Date;
 use doc_number::DocNumber;
 use front_matter::{SplitError, key_positions, line_col};
@@ -404,7 +404,142 @@ impl<'de> Deserialize<'de> for DateInput {
     }
 }
 
-const ISSUE_FIELDS: &[&str] = &["year", "number", "serial", "published", "pdf", "extra"];
+/// A field of front matter, to check on its own once the typed parse has failed: its name,
+/// whether it is required, and a parse of its value alone (the error, if any).
+type FieldCheck = (&'static str, bool, fn(&str, &str) -> Option<YamlError>);
+
+fn check_field<T: serde::de::DeserializeOwned>(yaml: &str, key: &str) -> Option<YamlError> {
+    yaml::field::<T>(yaml, key)?.err()
+}
+
+/// The fields of [`RawIssue`], with their types (a test keeps the two in step).
+const ISSUE_TABLE: &[FieldCheck] = &[
+    ("year", true, check_field::<u16>),
+    ("number", true, check_field::<u16>),
+    ("serial", true, check_field::<u32>),
+    ("published", false, check_field::<Option<DateInput>>),
+    ("pdf", false, check_field::<Option<String>>),
+    (
+        "extra",
+        false,
+        check_field::<BTreeMap<String, serde_json::Value>>,
+    ),
+];
+
+/// The fields of [`RawDocument`], with their types (a test keeps the two in step).
+const DOCUMENT_TABLE: &[FieldCheck] = &[
+    ("title", true, check_field::<String>),
+    ("section", true, check_field::<String>),
+    ("doc_number", false, check_field::<Option<String>>),
+    ("registration_number", false, check_field::<Option<String>>),
+    ("issuers", false, check_field::<Vec<String>>),
+    ("date", false, check_field::<Option<DateInput>>),
+    ("doc_type", false, check_field::<Option<String>>),
+    ("addressees", false, check_field::<Vec<String>>),
+    ("valid_from", false, check_field::<Option<DateInput>>),
+    ("valid_until", false, check_field::<Option<DateInput>>),
+    ("status", false, check_field::<Option<RawStatus>>),
+    ("pages", false, check_field::<Option<Vec<u32>>>),
+    ("position", false, check_field::<Option<u32>>),
+    ("attachments", false, check_field::<Vec<Attachment>>),
+    ("subjects", false, check_field::<Vec<String>>),
+    (
+        "extra",
+        false,
+        check_field::<BTreeMap<String, serde_json::Value>>,
+    ),
+];
+
+/// Every structural problem of front matter whose typed parse failed with `first`: each
+/// unknown field, each field of the wrong type and each missing field, every one at its own
+/// position. The typed parse stops at the first; this looks at the fields one by one, and
+/// only runs on failure, so that sound files are parsed once. `first` alone when the text
+/// cannot be taken apart into fields (a syntax error, a refusal, a key twice).
+fn structural_problems(
+    rel: &str,
+    text: &str,
+    offset: usize,
+    table: &[FieldCheck],
+    first: &YamlError,
+) -> Vec<Diagnostic> {
+    let names: Vec<&str> = table.iter().map(|f| f.0).collect();
+    let single = || vec![yaml_diagnostic(rel, first, offset, &names)];
+    if first.kind != YamlErrorKind::Parse {
+        return single();
+    }
+    let Ok(keys) = yaml::top_level_keys(text) else {
+        return single();
+    };
+    if keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)) {
+        return single();
+    }
+    let expected = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let error = |(line, column): (usize, usize), message: String| YamlError {
+        line,
+        column,
+        message,
+        kind: YamlErrorKind::Parse,
+    };
+    let mut problems = Vec::new();
+    for key in keys.iter().filter(|k| !names.contains(&k.as_str())) {
+        let at = yaml::locate(text, &[Step::Key(key)], true).unwrap_or((1, 1));
+        let message = format!("unknown field `{key}`, expected one of {expected}");
+        problems.push(yaml_diagnostic(rel, &error(at, message), offset, &names));
+    }
+    for (name, required, check) in table {
+        if keys.iter().any(|k| k == name) {
+            if let Some(e) = check(text, name) {
+                problems.push(yaml_diagnostic(rel, &e, offset, &names));
+            }
+        } else if *required {
+            let at = yaml::locate(text, &[], false).unwrap_or((1, 1));
+            let message = format!("missing field `{name}`");
+            problems.push(yaml_diagnostic(rel, &error(at, message), offset, &names));
+        }
+    }
+    if problems.is_empty() {
+        single()
+    } else {
+        problems
+    }
+}
+
+/// Why `value`, a file that front matter names (`pdf:`, `attachments[].file`), is not a file
+/// of the issue folder holding `assets`; `None` if it is one. The one place this is decided.
+fn issue_file_problem(value: &str, assets: &[String]) -> Option<(&'static str, &'static str)> {
+    if assets.iter().any(|a| a == value) {
+        return None;
+    }
+    if value.starts_with('/') || value.starts_with('\\') || value.contains(':') {
+        return Some((
+            "bad-file-path",
+            "is not a path relative to the issue folder",
+        ));
+    }
+    if value.split(['/', '\\']).any(|part| part == "..") {
+        return Some(("bad-file-path", "leads out of the issue folder"));
+    }
+    Some((
+        "missing-file",
+        "names a file that is not in the issue folder",
+    ))
+}
+
+/// Where the node at `steps` stands in the front matter of the file `path`, for a message
+/// about a value checked after parsing; the start of the file if it cannot be found.
+fn position_in_file(path: &Path, rel: &str, steps: &[Step<'_>]) -> (usize, usize) {
+    let Ok(text) = read_text(path, rel, MAX_MARKDOWN_BYTES) else {
+        return (1, 1);
+    };
+    let Ok(split) = front_matter::split(&text) else {
+        return (1, 1);
+    };
+    yaml::locate(split.yaml, steps, false).map_or((1, 1), |(l, c)| (l + split.yaml_line - 1, c))
+}
 
 /// Turns a YAML error into a diagnostic positioned in the file (`line_offset` = the file line
 /// before the YAML's first line), with a did-you-mean hint for unknown keys.
@@ -415,6 +550,24 @@ pub fn yaml_diagnostic(
     fields: &[&str],
 ) -> Diagnostic {
     let line = e.line + line_offset;
+    let refused = match e.kind {
+        YamlErrorKind::Parse => None,
+        YamlErrorKind::TooDeep => Some((
+            "yaml-too-deep",
+            "front matter needs a few levels at most: flatten the data, or keep it in a file of the issue folder",
+        )),
+        YamlErrorKind::TooManyAliases => Some((
+            "yaml-too-many-aliases",
+            "write the values out instead of repeating them through anchors (`&name`) and aliases (`*name`)",
+        )),
+        YamlErrorKind::Tag => Some((
+            "yaml-tag",
+            "remove the tag; quote the value if it should start with `!`, e.g. `title: \"!…\"`",
+        )),
+    };
+    if let Some((code, hint)) = refused {
+        return Diagnostic::error(path, line, e.column, code, e.message.clone()).with_hint(hint);
+    }
     // The parser puts the path of the offending value first: `attachments[0]: unknown field …`.
     let (field, message) = match e.message.split_once(": ") {
         Some((p, rest))
@@ -599,20 +752,48 @@ fn load_found(
             issue.assets.push(within.clone());
         }
     }
+    let path_of = |rel: &str| {
+        found
+            .iter()
+            .find(|f| f.rel == rel)
+            .map_or_else(|| PathBuf::from(rel), |f| f.path.clone())
+    };
+    let file_problem = |source: &str,
+                        field: String,
+                        value: &str,
+                        assets: &[String],
+                        steps: &[Step<'_>]| {
+        let (code, what) = issue_file_problem(value, assets)?;
+        let (line, column) = position_in_file(&path_of(source), source, steps);
+        Some(
+            Diagnostic::error(source, line, column, code, format!("`{field}: {value}` {what}"))
+                .with_hint("name a file next to _index.md (or in a folder under it), relative to the issue folder, e.g. `gazette.pdf`"),
+        )
+    };
     for issue in issues.values() {
-        if let Some(pdf) = &issue.pdf
-            && !issue.assets.iter().any(|a| a == pdf)
-        {
-            problems.push(
-                Diagnostic::error(
-                    issue.source.clone(),
-                    1,
-                    1,
-                    "missing-file",
-                    format!("`pdf: {pdf}` names a file that is not in the issue folder"),
-                )
-                .with_hint("put the facsimile next to _index.md, or correct the file name"),
-            );
+        if let Some(pdf) = &issue.pdf {
+            problems.extend(file_problem(
+                &issue.source,
+                "pdf".into(),
+                pdf,
+                &issue.assets,
+                &[Step::Key("pdf")],
+            ));
+        }
+    }
+    for (dir, doc) in &documents {
+        let assets = issues.get(dir).map_or(&[][..], |i| i.assets.as_slice());
+        for (i, attachment) in doc.attachments.iter().enumerate() {
+            if let Some(file) = &attachment.file {
+                let steps = [Step::Key("attachments"), Step::Index(i), Step::Key("file")];
+                problems.extend(file_problem(
+                    &doc.source,
+                    format!("attachments[{i}].file"),
+                    file,
+                    assets,
+                    &steps,
+                ));
+            }
         }
     }
     if !problems.is_empty() {
@@ -915,7 +1096,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     let offset = split.yaml_line - 1;
     // YAML that is not a mapping gets its own message; it is told apart only once the typed
     // parse has failed, so valid files are parsed once.
-    let not_mapping = |e: YamlError| -> Vec<Diagnostic> {
+    let invalid = |e: YamlError, table: &[FieldCheck]| -> Vec<Diagnostic> {
         match yaml::top_level_kind(split.yaml) {
             Some(kind) if kind != "mapping" => vec![
                 Diagnostic::error(
@@ -927,7 +1108,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 )
                 .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
             ],
-            _ => vec![yaml_diagnostic(rel, &e, offset, &[])],
+            _ => structural_problems(rel, split.yaml, offset, table, &e),
         }
     };
     let keys = key_positions(split.yaml, split.yaml_line);
@@ -951,11 +1132,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     let (FoundKind::Issue { dir } | FoundKind::Document { dir } | FoundKind::Asset { dir, .. }) =
         found.kind;
     if matches!(found.kind, FoundKind::Issue { .. }) {
-        let raw: RawIssue =
-            yaml::from_str(split.yaml).map_err(|e| match not_mapping(e.clone()) {
-                d if d[0].code == "front-matter-not-mapping" => d,
-                _ => vec![yaml_diagnostic(rel, &e, offset, ISSUE_FIELDS)],
-            })?;
+        let raw: RawIssue = yaml::from_str(split.yaml).map_err(|e| invalid(e, ISSUE_TABLE))?;
         if raw.year != dir.0 {
             let (l, c) = at("year");
             problems.push(
@@ -1027,7 +1204,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
         ));
     }
 
-    let raw: RawDocument = yaml::from_str(split.yaml).map_err(not_mapping)?;
+    let raw: RawDocument = yaml::from_str(split.yaml).map_err(|e| invalid(e, DOCUMENT_TABLE))?;
     let stem = rel
         .rsplit('/')
         .next()
@@ -1385,6 +1562,49 @@ mod tests {
                 proptest::prop_assert!(problems.is_empty());
                 proptest::prop_assert_eq!(links.0.get(), 0, "{:?} asks", text);
             }
+        }
+    }
+
+    #[test]
+    fn field_tables_list_the_fields_of_the_raw_structs() {
+        fn fields_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
+            let e = yaml::from_str::<T>("zz_no_such_field: 1\n")
+                .err()
+                .expect("refused");
+            let (_, list) = e
+                .message
+                .split_once("expected")
+                .expect("serde lists the fields");
+            list.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(String::from)
+                .collect()
+        }
+        let names =
+            |table: &[FieldCheck]| table.iter().map(|f| f.0.to_string()).collect::<Vec<_>>();
+        assert_eq!(fields_of::<RawIssue>(), names(ISSUE_TABLE));
+        assert_eq!(fields_of::<RawDocument>(), names(DOCUMENT_TABLE));
+    }
+
+    #[test]
+    fn files_named_in_front_matter_must_be_in_the_issue_folder() {
+        let assets = ["a.pdf".to_string(), "img/b.png".to_string()];
+        assert_eq!(issue_file_problem("a.pdf", &assets), None);
+        assert_eq!(issue_file_problem("img/b.png", &assets), None);
+        for (value, code) in [
+            ("/etc/passwd", "bad-file-path"),
+            ("C:/x.pdf", "bad-file-path"),
+            ("../../../gazette.yaml", "bad-file-path"),
+            ("img/../a.pdf", "bad-file-path"),
+            ("nosuch.pdf", "missing-file"),
+            ("./a.pdf", "missing-file"),
+        ] {
+            assert_eq!(
+                issue_file_problem(value, &assets).map(|p| p.0),
+                Some(code),
+                "{value}"
+            );
         }
     }
 
