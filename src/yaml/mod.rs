@@ -18,7 +18,7 @@ use serde::de::{
     self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
-pub use scan::{MAX_ALIAS_EXPANSIONS, MAX_DEPTH};
+pub use scan::{MAX_ALIAS_COPY, MAX_DEPTH};
 
 /// What kind of YAML error it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum YamlErrorKind {
     Parse,
     /// Collections nested deeper than [`MAX_DEPTH`].
     TooDeep,
-    /// Aliases expanding to more than [`MAX_ALIAS_EXPANSIONS`] copies.
+    /// Aliases copying more than [`MAX_ALIAS_COPY`] bytes of anchored text.
     TooManyAliases,
     /// A tag (`!!bool`, `!custom`) or a `%TAG` directive.
     Tag,
@@ -82,7 +82,7 @@ fn guard(text: &str) -> Result<(), YamlError> {
         scan::Refusal::TooManyAliases => (
             YamlErrorKind::TooManyAliases,
             format!(
-                "aliases (`*name`) would copy their anchored values more than {MAX_ALIAS_EXPANSIONS} times; this one passes the limit"
+                "aliases (`*name`) would copy more than {MAX_ALIAS_COPY} bytes of anchored text; this one passes the limit"
             ),
         ),
         scan::Refusal::Tag => (
@@ -399,5 +399,23 @@ mod tests {
             ),
             Some((2, 5))
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_shape_of_nesting_or_aliases_panics(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[", "]", "{", "}", "- ", "  ", "\n", "&a ", "*a", "&b ", "*b", "k: ", "a: ",
+                ", ", "x", "\"q\"", "'q'", "!t ", "? ", "|\n", "# c", ":", "\u{2028}", "%TAG",
+            ]), 0..120)
+        ) {
+            let text: String = parts.concat();
+            let _ = from_str::<serde_json::Value>(&text);
+            let _ = top_level_kind(&text);
+            let _ = top_level_keys(&text);
+            let _ = field::<serde_json::Value>(&text, "k");
+            let _ = locate(&text, &[Step::Key("k"), Step::Index(0)], false);
+            let _ = locate(&text, &[Step::Key("a")], true);
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! The parser's cost grows with the square of the flow nesting depth (`[[[[…`), and aliases
 //! can ask the deserializer to copy a node again and again (billion laughs). Both are settled
 //! here, in one pass that is linear in the text and keeps no more than the depth limit on its
-//! stacks, before the parser runs: a nesting deeper than [`MAX_DEPTH`], more than
-//! [`MAX_ALIAS_EXPANSIONS`] alias expansions, and any tag (`!!bool`, `!custom`, `%TAG`) stop
-//! here with the byte offset where the limit was passed.
+//! stacks, before the parser runs: a nesting deeper than [`MAX_DEPTH`], aliases copying more
+//! than [`MAX_ALIAS_COPY`] bytes of anchored text, and any tag (`!!bool`, `!custom`, `%TAG`)
+//! stop here with the byte offset where the limit was passed.
 //!
 //! This is not a YAML parser: it follows only what it needs (quoted and block scalars and
 //! comments, so that their text is never taken for structure; indentation and `- `, `? `,
@@ -18,15 +18,16 @@ use std::collections::BTreeMap;
 /// The deepest nesting of collections accepted (a top-level mapping is depth 1).
 pub const MAX_DEPTH: usize = 64;
 
-/// The most alias expansions accepted in one YAML text, nested expansions included.
-pub const MAX_ALIAS_EXPANSIONS: u64 = 1000;
+/// The most bytes of anchored text the aliases of one YAML text may copy, copies made inside
+/// copies included: what bounds the work of expanding them, whatever their shape.
+pub const MAX_ALIAS_COPY: u64 = 100_000;
 
 /// Why the text was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// Collections nested deeper than [`MAX_DEPTH`]; the offset of the one too deep.
     TooDeep,
-    /// More alias expansions than [`MAX_ALIAS_EXPANSIONS`]; the offset of the alias passing it.
+    /// Aliases copying more than [`MAX_ALIAS_COPY`] bytes; the offset of the alias passing it.
     TooManyAliases,
     /// A tag or a `%TAG` directive; the offset of the tag.
     Tag,
@@ -43,8 +44,8 @@ pub fn scan(text: &str) -> Result<(), (Refusal, usize)> {
         block_scalar: None,
         plain_parent: None,
         open: Vec::new(),
-        weights: BTreeMap::new(),
-        expansions: 0,
+        sizes: BTreeMap::new(),
+        copied: 0,
         line_indent: 0,
         line_start: 0,
     };
@@ -63,12 +64,21 @@ enum Block {
     Mapping,
 }
 
-/// An anchor whose node may still be going on, and the expansions met inside it so far.
+/// An anchor whose node may still be going on, and the bytes its aliases copied so far.
 struct OpenAnchor<'a> {
     name: &'a [u8],
     line_indent: usize,
     line_start: usize,
-    weight: u64,
+    /// The offset of its `&`.
+    start: usize,
+    inner: u64,
+}
+
+impl OpenAnchor<'_> {
+    /// What one alias of it copies if its node ends at `end`.
+    fn size(&self, end: usize) -> u64 {
+        ((end - self.start) as u64).saturating_add(self.inner)
+    }
 }
 
 struct Scanner<'a> {
@@ -86,9 +96,9 @@ struct Scanner<'a> {
     /// A plain scalar may go on on lines indented deeper than this.
     plain_parent: Option<isize>,
     open: Vec<OpenAnchor<'a>>,
-    /// Closed anchors: the expansions one alias of each costs besides itself.
-    weights: BTreeMap<&'a [u8], u64>,
-    expansions: u64,
+    /// Closed anchors: the bytes one alias of each copies.
+    sizes: BTreeMap<&'a [u8], u64>,
+    copied: u64,
     line_indent: usize,
     line_start: usize,
 }
@@ -327,20 +337,29 @@ impl<'a> Scanner<'a> {
                     name,
                     line_indent: self.line_indent,
                     line_start: self.line_start,
-                    weight: 0,
+                    start: at,
+                    inner: 0,
                 });
                 if self.open.len() > MAX_DEPTH {
-                    // More anchors open at once than nodes can nest: count the oldest as closed.
+                    // More anchors open at once than nodes can nest: take the oldest as closed.
                     let oldest = self.open.remove(0);
-                    self.weights.insert(oldest.name, oldest.weight);
+                    self.sizes.insert(oldest.name, oldest.size(at));
                 }
             } else {
-                let cost = 1 + self.weights.get(name).copied().unwrap_or(0);
-                self.expansions = self.expansions.saturating_add(cost);
+                let cost = match self.sizes.get(name) {
+                    Some(&size) => size,
+                    // An alias inside its own anchor (which the parser refuses) or unknown.
+                    None => self
+                        .open
+                        .iter()
+                        .rfind(|a| a.name == name)
+                        .map_or(1, |a| a.size(at)),
+                };
+                self.copied = self.copied.saturating_add(cost);
                 for anchor in &mut self.open {
-                    anchor.weight = anchor.weight.saturating_add(cost);
+                    anchor.inner = anchor.inner.saturating_add(cost);
                 }
-                if self.expansions > MAX_ALIAS_EXPANSIONS {
+                if self.copied > MAX_ALIAS_COPY {
                     return Err((Refusal::TooManyAliases, at));
                 }
             }
@@ -353,7 +372,7 @@ impl<'a> Scanner<'a> {
         while let Some(last) = self.open.last() {
             if last.line_start < line_start && last.line_indent >= indent {
                 let anchor = self.open.pop().expect("just looked");
-                self.weights.insert(anchor.name, anchor.weight);
+                self.sizes.insert(anchor.name, anchor.size(line_start));
             } else {
                 break;
             }
@@ -518,8 +537,17 @@ mod tests {
         }
         let (why, at) = refusal(&laughs).expect("refused");
         assert_eq!(why, Refusal::TooManyAliases);
+        // Each level copies nine times the one before: a4's aliases of a3 pass 100,000 bytes.
         assert_eq!(&laughs[at..at + 3], "*a3");
+        assert!(
+            laughs[..at].ends_with("a4: &a4 [*a3, *a3, "),
+            "{}",
+            &laughs[..at]
+        );
         assert_eq!(refusal("a: &x 1\nb: *x\nc: [*x, *x]\n"), None);
+        // A big anchored value copied a few times passes the limit too.
+        let big = format!("a: &x [{}]\nb: [*x, *x, *x]\n", "1, ".repeat(20_000));
+        assert_eq!(refusal(&big).map(|r| r.0), Some(Refusal::TooManyAliases));
     }
 
     proptest::proptest! {
