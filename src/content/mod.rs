@@ -405,11 +405,19 @@ impl<'de> Deserialize<'de> for DateInput {
 }
 
 /// A field of front matter, to check on its own once the typed parse has failed: its name,
-/// whether it is required, and a parse of its value alone (the error, if any).
-type FieldCheck = (&'static str, bool, fn(&str, &str) -> Option<YamlError>);
+/// whether it is required, and the check of its value.
+type FieldCheck = (
+    &'static str,
+    bool,
+    fn(&yaml::Entries, &str, &str) -> Option<YamlError>,
+);
 
-fn check_field<T: serde::de::DeserializeOwned>(yaml: &str, key: &str) -> Option<YamlError> {
-    yaml::field::<T>(yaml, key)?.err()
+fn check_field<T: serde::de::DeserializeOwned>(
+    entries: &yaml::Entries,
+    yaml: &str,
+    key: &str,
+) -> Option<YamlError> {
+    entries.check::<T>(yaml, key)
 }
 
 /// The fields of [`RawIssue`], with their types (a test keeps the two in step).
@@ -450,29 +458,41 @@ const DOCUMENT_TABLE: &[FieldCheck] = &[
     ),
 ];
 
-/// Every structural problem of front matter whose typed parse failed with `first`: each
-/// unknown field, each field of the wrong type and each missing field, every one at its own
-/// position. The typed parse stops at the first; this looks at the fields one by one, and
-/// only runs on failure, so that sound files are parsed once. `first` alone when the text
-/// cannot be taken apart into fields (a syntax error, a refusal, a key twice).
-fn structural_problems(
+/// Every problem of front matter `text` (whose first line is line `yaml_line` of the file)
+/// whose typed parse failed with `first`. Front matter that is not a mapping is said so.
+/// Otherwise each unknown field, each field of the wrong type and each missing field is
+/// reported at its own position: the typed parse stops at the first, so the fields are then
+/// looked at one by one — only on failure, so that sound files are parsed once. `first` alone
+/// when the text cannot be taken apart into fields (a syntax error, a refusal, a key twice).
+fn front_matter_problems(
     rel: &str,
     text: &str,
-    offset: usize,
+    yaml_line: usize,
     table: &[FieldCheck],
     first: &YamlError,
 ) -> Vec<Diagnostic> {
+    let offset = yaml_line - 1;
     let names: Vec<&str> = table.iter().map(|f| f.0).collect();
     let single = || vec![yaml_diagnostic(rel, first, offset, &names)];
     if first.kind != YamlErrorKind::Parse {
         return single();
     }
-    let Ok(keys) = yaml::top_level_keys(text) else {
-        return single();
+    let entries = match yaml::top_level(text) {
+        Ok(yaml::TopLevel::Mapping(entries)) => entries,
+        Ok(yaml::TopLevel::Other(kind)) => {
+            return vec![
+                Diagnostic::error(
+                    rel,
+                    yaml_line,
+                    1,
+                    "front-matter-not-mapping",
+                    format!("the front matter is a {kind}, not a set of `field: value` lines"),
+                )
+                .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
+            ];
+        }
+        Err(_) => return single(),
     };
-    if keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)) {
-        return single();
-    }
     let expected = names
         .iter()
         .map(|n| format!("`{n}`"))
@@ -484,21 +504,27 @@ fn structural_problems(
         message,
         kind: YamlErrorKind::Parse,
     };
+    // Top-level keys stand at the start of their line; found without parsing again.
+    let lines = key_positions(text, 1);
     let mut problems = Vec::new();
-    for key in keys.iter().filter(|k| !names.contains(&k.as_str())) {
-        let at = yaml::locate(text, &[Step::Key(key)], true).unwrap_or((1, 1));
+    for key in entries.keys().filter(|k| !names.contains(k)) {
+        let at = lines.get(key).map_or((1, 1), |&(line, _)| (line, 1));
         let message = format!("unknown field `{key}`, expected one of {expected}");
         problems.push(yaml_diagnostic(rel, &error(at, message), offset, &names));
     }
     for (name, required, check) in table {
-        if keys.iter().any(|k| k == name) {
-            if let Some(e) = check(text, name) {
+        if entries.keys().any(|k| k == *name) {
+            if let Some(e) = check(&entries, text, name) {
                 problems.push(yaml_diagnostic(rel, &e, offset, &names));
             }
         } else if *required {
-            let at = yaml::locate(text, &[], false).unwrap_or((1, 1));
             let message = format!("missing field `{name}`");
-            problems.push(yaml_diagnostic(rel, &error(at, message), offset, &names));
+            problems.push(yaml_diagnostic(
+                rel,
+                &error((1, 1), message),
+                offset,
+                &names,
+            ));
         }
     }
     if problems.is_empty() {
@@ -559,6 +585,10 @@ pub fn yaml_diagnostic(
         YamlErrorKind::TooManyAliases => Some((
             "yaml-too-many-aliases",
             "write the values out instead of repeating them through anchors (`&name`) and aliases (`*name`)",
+        )),
+        YamlErrorKind::TooLarge => Some((
+            "yaml-too-large",
+            "front matter holds a document's fields: keep long text in the body, data in a file of the issue folder",
         )),
         YamlErrorKind::Tag => Some((
             "yaml-tag",
@@ -1093,23 +1123,10 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             .with_hint("add a line `---` after the last field"),
         }]
     })?;
-    let offset = split.yaml_line - 1;
     // YAML that is not a mapping gets its own message; it is told apart only once the typed
     // parse has failed, so valid files are parsed once.
-    let invalid = |e: YamlError, table: &[FieldCheck]| -> Vec<Diagnostic> {
-        match yaml::top_level_kind(split.yaml) {
-            Some(kind) if kind != "mapping" => vec![
-                Diagnostic::error(
-                    rel,
-                    split.yaml_line,
-                    1,
-                    "front-matter-not-mapping",
-                    format!("the front matter is a {kind}, not a set of `field: value` lines"),
-                )
-                .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
-            ],
-            _ => structural_problems(rel, split.yaml, offset, table, &e),
-        }
+    let invalid = |e: YamlError, table: &[FieldCheck]| {
+        front_matter_problems(rel, split.yaml, split.yaml_line, table, &e)
     };
     let keys = key_positions(split.yaml, split.yaml_line);
     let at = |key: &str| keys.get(key).copied().unwrap_or((split.yaml_line, 1));

@@ -31,7 +31,13 @@ pub enum YamlErrorKind {
     TooManyAliases,
     /// A tag (`!!bool`, `!custom`) or a `%TAG` directive.
     Tag,
+    /// A text longer than [`MAX_YAML_BYTES`].
+    TooLarge,
 }
+
+/// The longest YAML text parsed: front matter is a few kilobytes, and the parser reads about
+/// 4 MB a second, so this keeps every parse of a file well under a second.
+pub const MAX_YAML_BYTES: usize = 1024 * 1024;
 
 /// A YAML syntax or type error, positioned within the YAML text (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +76,17 @@ pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
 
 /// Refuses `text` before parsing if [`scan`] finds a tag or a limit passed.
 fn guard(text: &str) -> Result<(), YamlError> {
+    if text.len() > MAX_YAML_BYTES {
+        let (line, column) = line_col(text, MAX_YAML_BYTES);
+        return Err(YamlError {
+            line,
+            column,
+            message: format!(
+                "the YAML is longer than {MAX_YAML_BYTES} bytes; the limit is passed here"
+            ),
+            kind: YamlErrorKind::TooLarge,
+        });
+    }
     let Err((why, at)) = scan::scan(text) else {
         return Ok(());
     };
@@ -115,41 +132,62 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|err| parse_error(text, &err))
 }
 
-/// Parses `text` as a generic YAML value and reports whether its top level is a mapping,
-/// so callers can give a precise message for front matter that is a list or a scalar.
-pub fn top_level_kind(text: &str) -> Option<&'static str> {
-    guard(text).ok()?;
-    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
-    Some(match value {
-        serde_yaml::Value::Mapping(_) => "mapping",
-        serde_yaml::Value::Sequence(_) => "list",
-        serde_yaml::Value::Null => "empty",
-        serde_yaml::Value::Tagged(_) => "tagged value",
-        _ => "single value",
-    })
+/// The top level of a YAML text, parsed as generic values.
+pub enum TopLevel {
+    /// A mapping: its entries, in the order written.
+    Mapping(Entries),
+    /// Anything else: `list`, `empty`, `single value`.
+    Other(&'static str),
 }
 
-/// The keys of the top-level mapping of `text`, in the order written. An error if `text` is
-/// not a mapping, or a key is not text.
-pub fn top_level_keys(text: &str) -> Result<Vec<String>, YamlError> {
-    struct Keys;
-    impl<'de> Visitor<'de> for Keys {
-        type Value = Vec<String>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a mapping")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
-            let mut keys = Vec::new();
-            while let Some(key) = map.next_key::<String>()? {
-                map.next_value::<IgnoredAny>()?;
-                keys.push(key);
-            }
-            Ok(keys)
-        }
+/// The entries of a top-level mapping, to check field by field (see [`Entries::check`]).
+pub struct Entries(Vec<(String, serde_yaml::Value)>);
+
+impl Entries {
+    /// The keys, in the order written.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
     }
+
+    /// The error of the value of `key` as a `T` (`None` if it is one, or absent), positioned
+    /// in `text`, the text these entries were parsed from. Sound values are checked on the
+    /// parsed entries; only a value that fails there is parsed again from the text, for the
+    /// position and the parser's own word on it.
+    pub fn check<T: DeserializeOwned>(&self, text: &str, key: &str) -> Option<YamlError> {
+        let (_, value) = self.0.iter().find(|(k, _)| k == key)?;
+        if serde_yaml::from_value::<T>(value.clone()).is_ok() {
+            return None;
+        }
+        field::<T>(text, key)?.err()
+    }
+}
+
+/// Parses `text` as generic values: a mapping's entries, or what else its top level is, so
+/// that callers can give a precise message for front matter that is a list or a scalar. An
+/// error if it does not parse, a key is not text or a key comes twice.
+pub fn top_level(text: &str) -> Result<TopLevel, YamlError> {
     guard(text)?;
-    serde::Deserializer::deserialize_map(serde_yaml::Deserializer::from_str(text), Keys)
-        .map_err(|err| parse_error(text, &err))
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|err| parse_error(text, &err))?;
+    let mapping = match value {
+        serde_yaml::Value::Mapping(mapping) => mapping,
+        serde_yaml::Value::Sequence(_) => return Ok(TopLevel::Other("list")),
+        serde_yaml::Value::Null => return Ok(TopLevel::Other("empty")),
+        _ => return Ok(TopLevel::Other("single value")),
+    };
+    let mut entries = Vec::with_capacity(mapping.len());
+    for (key, value) in mapping {
+        let serde_yaml::Value::String(key) = key else {
+            return Err(YamlError {
+                line: 1,
+                column: 1,
+                message: "a field name is not text".to_string(),
+                kind: YamlErrorKind::Parse,
+            });
+        };
+        entries.push((key, value));
+    }
+    Ok(TopLevel::Mapping(Entries(entries)))
 }
 
 /// Parses only the value of the top-level `key` of `text` into `T`, with the other values
@@ -337,11 +375,19 @@ mod tests {
         assert!(!err.message.contains(" at line "));
     }
 
+    fn kind(text: &str) -> Option<&'static str> {
+        match top_level(text).ok()? {
+            TopLevel::Mapping(_) => Some("mapping"),
+            TopLevel::Other(kind) => Some(kind),
+        }
+    }
+
     #[test]
     fn top_level_kinds() {
-        assert_eq!(top_level_kind("- a\n- b\n"), Some("list"));
-        assert_eq!(top_level_kind("a: 1\n"), Some("mapping"));
-        assert_eq!(top_level_kind(""), Some("empty"));
+        assert_eq!(kind("- a\n- b\n"), Some("list"));
+        assert_eq!(kind("a: 1\n"), Some("mapping"));
+        assert_eq!(kind(""), Some("empty"));
+        assert_eq!(kind("a: 1\na: 2\n"), None, "a key twice");
     }
 
     #[test]
@@ -362,13 +408,19 @@ mod tests {
     fn refusals_have_their_kind_and_position() {
         let err = from_str::<serde_json::Value>("a: 1\ntitle: !!bool yes\n").unwrap_err();
         assert_eq!((err.kind, err.line, err.column), (YamlErrorKind::Tag, 2, 8));
+        let long = format!("a: |\n{}", "  0123456789\n".repeat(100_000));
+        let err = from_str::<serde_json::Value>(&long).unwrap_err();
+        assert_eq!(
+            (err.kind, err.line),
+            (YamlErrorKind::TooLarge, 2 + MAX_YAML_BYTES / 13)
+        );
         let deep = format!("extra: {}", "[".repeat(80_000));
         let err = from_str::<serde_json::Value>(&deep).unwrap_err();
         assert_eq!(
             (err.kind, err.line, err.column),
             (YamlErrorKind::TooDeep, 1, 7 + MAX_DEPTH)
         );
-        assert_eq!(top_level_kind(&deep), None);
+        assert_eq!(kind(&deep), None);
     }
 
     #[test]
@@ -379,7 +431,13 @@ mod tests {
         assert_eq!(field::<u32>(text, "missing"), None);
         let err = field::<u32>(text, "b").unwrap().unwrap_err();
         assert_eq!((err.line, err.column), (2, 4));
-        assert_eq!(top_level_keys(text).unwrap(), ["a", "b", "list"]);
+        let Ok(TopLevel::Mapping(entries)) = top_level(text) else {
+            panic!("a mapping")
+        };
+        assert_eq!(entries.keys().collect::<Vec<_>>(), ["a", "b", "list"]);
+        assert_eq!(entries.check::<u32>(text, "a"), None);
+        let err = entries.check::<u32>(text, "b").unwrap();
+        assert_eq!((err.line, err.column), (2, 4));
         let file = |i| {
             locate(
                 text,
@@ -411,8 +469,9 @@ mod tests {
         ) {
             let text: String = parts.concat();
             let _ = from_str::<serde_json::Value>(&text);
-            let _ = top_level_kind(&text);
-            let _ = top_level_keys(&text);
+            if let Ok(TopLevel::Mapping(entries)) = top_level(&text) {
+                let _ = entries.check::<Vec<String>>(&text, "k");
+            }
             let _ = field::<serde_json::Value>(&text, "k");
             let _ = locate(&text, &[Step::Key("k"), Step::Index(0)], false);
             let _ = locate(&text, &[Step::Key("a")], true);

@@ -106,3 +106,20 @@ fn nesting_in_gazette_yaml_is_refused() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].1, found[0].3.as_str()), (2, "yaml-too-deep"));
 }
+
+#[test]
+fn front_matter_over_a_mebibyte_is_refused() {
+    // 16,000 fields nested 62 deep: within the nesting limit, but 2 MB of YAML.
+    let mut front = String::from("extra:\n");
+    for i in 0..16_000 {
+        front.push_str(&format!("  k{i}: {}{}\n", "[".repeat(62), "]".repeat(62)));
+    }
+    let site = site_with("a.md", &front);
+    let found = problems(site.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].3, "yaml-too-large");
+    // The line on which the 1,048,577th byte of the YAML stands.
+    let yaml = format!("title: 通知\nsection: 文件发布\n{front}");
+    let line = yaml[..1024 * 1024].matches('\n').count() + 2;
+    assert_eq!(found[0].1, line as u64);
+}
