@@ -82,7 +82,11 @@ pub fn run(listener: &TcpListener, handler: &(dyn Fn(&Request) -> Response + Syn
     let open = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
+            let Ok(mut stream) = stream else {
+                // Out of file handles, most likely: let some connections end first.
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            };
             if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 open.fetch_sub(1, Ordering::SeqCst);
                 let _ = stream.set_write_timeout(Some(REQUEST_TIMEOUT));
