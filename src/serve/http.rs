@@ -5,7 +5,7 @@
 //! request slowly or not at all (slow-loris) is closed once [`REQUEST_TIMEOUT`] has passed
 //! since it opened or since its last response, whatever it sends meanwhile; at most
 //! [`MAX_CONNECTIONS`] connections are served at once, each on its own thread, so a slow one
-//! never delays the others. Methods other than GET and HEAD get 405 with `Allow: GET, HEAD`;
+//! never delays the others; a response not taken within [`RESPONSE_TIMEOUT`] is cut off. Methods other than GET and HEAD get 405 with `Allow: GET, HEAD`;
 //! a request that does not parse gets 400; HEAD gets the headers of GET without the body.
 
 use std::io::{ErrorKind, Read, Write};
@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// How long a client has to send a whole request head, from the opening of the connection
 /// or from the previous response.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a client has to take a whole response; one that reads slowly is cut off.
+pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The most connections served at once; more are answered 503 and closed.
 pub const MAX_CONNECTIONS: usize = 64;
@@ -298,7 +301,17 @@ fn send(
     if !head_only {
         out.extend_from_slice(&response.body);
     }
-    stream.write_all(&out)?;
+    // Written in pieces against one deadline, so a client that reads a byte at a time (slow
+    // read) cannot keep the connection for longer than that.
+    let deadline = Instant::now() + RESPONSE_TIMEOUT;
+    for piece in out.chunks(64 * 1024) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(left.min(REQUEST_TIMEOUT)))?;
+        stream.write_all(piece)?;
+    }
     stream.flush()
 }
 
