@@ -243,7 +243,6 @@ impl<'a> Scanner<'a> {
                     }
                     _ => Ok(()),
                 }
-                .map(|_| ())
             }
             Some(b'|' | b'>') => {
                 self.block_scalar = Some(self.parent_indent());
