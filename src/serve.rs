@@ -6,16 +6,21 @@
 //! output folder; `..`, encoded variants and symbolic links pointing outside get 404.
 
 use std::fs;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
-use tiny_http::{Header, Request, Response, Server};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::{BuildOptions, Summary};
+
+mod http;
+
+pub use http::{MAX_CONNECTIONS, REQUEST_TIMEOUT};
+use http::{Request, Response};
 
 /// What `gazette serve` is asked to do.
 #[derive(Clone, Debug)]
@@ -51,6 +56,12 @@ struct State {
 const LIVE_JS: &str = include_str!("serve/live.js");
 const STATUS_PATH: &str = "/__gazette/status";
 const LIVE_PATH: &str = "/__gazette/live.js";
+
+/// The folders of the site root whose changes call for a rebuild (with `gazette.yaml`).
+const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// How long the sources must stay quiet after a change before the rebuild starts.
+const QUIET: Duration = Duration::from_millis(200);
 
 /// Builds and serves the site until the process ends.
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
@@ -98,68 +109,112 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Res
         .canonicalize()
         .map_err(|e| Error::io("open", &output, e))?;
 
-    let server = Server::http(("127.0.0.1", options.port))
+    let listener = TcpListener::bind(("127.0.0.1", options.port))
         .map_err(|e| Error::Fatal(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
     let url = format!("http://127.0.0.1:{port}/");
     report(Event::Listening(&url));
 
-    // Watch the sources; rebuild after a quiet spell of 200 ms.
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(200), tx)
-        .map_err(|e| Error::Fatal(format!("cannot watch the sources: {e}")))?;
     let site_root = options
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
-    for dir in ["content", "themes", "templates", "static"] {
-        let path = site_root.join(dir);
-        if path.is_dir() {
-            debouncer
-                .watcher()
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Error::Fatal(format!("cannot watch {}: {e}", path.display())))?;
-        }
-    }
-    // gazette.yaml may be created or replaced: watch the root itself, not recursively.
-    debouncer
-        .watcher()
-        .watch(&site_root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Fatal(format!("cannot watch {}: {e}", site_root.display())))?;
-
+    let (_watcher, changes) = watch(&site_root)?;
     std::thread::scope(|scope| {
-        let server = &server;
-        for _ in 0..4 {
-            let state = Arc::clone(&state);
-            let served = served.clone();
-            scope.spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &served, &state);
-                }
-            });
-        }
-        for events in rx {
-            let Ok(events) = events else { continue };
-            let relevant = events.iter().any(|e| {
-                let p = &e.path;
-                !p.starts_with(&served)
-                    && (p.parent() != Some(site_root.as_path())
-                        || p.file_name()
-                            .is_some_and(|n| n == crate::config::CONFIG_FILE))
-            });
-            if relevant {
-                rebuild();
-            }
-        }
+        let state = &state;
+        let served = &served;
+        scope.spawn(move || http::run(&listener, &|request| handle(request, served, state)));
+        rebuild_on_change(&changes, &site_root, served, &rebuild);
     });
     Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// Watches the sources: the folders of [`SOURCE_DIRS`] that exist, recursively, and the root
+/// itself, not recursively, for `gazette.yaml` (which may be created or replaced).
+fn watch(
+    site_root: &Path,
+) -> Result<(
+    notify::RecommendedWatcher,
+    mpsc::Receiver<notify::Result<notify::Event>>,
+)> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| Error::Fatal(format!("cannot watch the sources: {e}")))?;
+    let mut add = |path: &Path, mode| {
+        watcher
+            .watch(path, mode)
+            .map_err(|e| Error::Fatal(format!("cannot watch {}: {e}", path.display())))
+    };
+    for dir in SOURCE_DIRS {
+        let path = site_root.join(dir);
+        if path.is_dir() {
+            add(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    add(site_root, RecursiveMode::NonRecursive)?;
+    Ok((watcher, rx))
+}
+
+/// Whether `event` changes a source: a file or folder created, removed, renamed or written
+/// under a folder of [`SOURCE_DIRS`], or `gazette.yaml`. Reading a file (which the build
+/// itself does), changing only its metadata, and anything in the output or cache folders or
+/// elsewhere in the root are not changes.
+fn is_source_change(event: &notify::Event, site_root: &Path, served: &Path) -> bool {
+    let changes = match event.kind {
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
+        EventKind::Modify(kind) => !matches!(kind, notify::event::ModifyKind::Metadata(_)),
+        EventKind::Access(_) | EventKind::Other => false,
+    };
+    changes
+        && event.paths.iter().any(|path| {
+            // The output folder may have been put inside a source folder.
+            if path.starts_with(served) {
+                return false;
+            }
+            let Ok(rel) = path.strip_prefix(site_root) else {
+                return false;
+            };
+            let mut parts = rel.components();
+            match (parts.next(), parts.next()) {
+                (Some(first), None) => first.as_os_str() == crate::config::CONFIG_FILE,
+                (Some(first), Some(_)) => SOURCE_DIRS.iter().any(|d| first.as_os_str() == *d),
+                (None, _) => false,
+            }
+        })
+}
+
+/// Rebuilds once after each spell of source changes, when the sources have been quiet for
+/// [`QUIET`]; returns when the watcher goes away.
+fn rebuild_on_change(
+    changes: &mpsc::Receiver<notify::Result<notify::Event>>,
+    site_root: &Path,
+    served: &Path,
+    rebuild: &dyn Fn(),
+) {
+    let changed = |event: &notify::Result<notify::Event>| {
+        event
+            .as_ref()
+            .is_ok_and(|e| is_source_change(e, site_root, served))
+    };
+    loop {
+        // Wait for a change.
+        loop {
+            match changes.recv() {
+                Ok(event) if changed(&event) => break,
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+        // Wait for quiet.
+        loop {
+            match changes.recv_timeout(QUIET) {
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        rebuild();
+    }
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -227,22 +282,23 @@ pub fn resolve(served: &Path, url: &str) -> Option<PathBuf> {
     (real.starts_with(served) && real.is_file()).then_some(real)
 }
 
-fn handle(request: Request, served: &Path, state: &Mutex<State>) {
-    let url = request.url().to_string();
+fn handle(request: &Request, served: &Path, state: &Mutex<State>) -> Response {
+    let url = request.target.as_str();
     let (version, errors) = {
         let s = state.lock().expect("state lock");
         (s.version, s.errors.clone())
     };
     let response = if url.split('?').next() == Some(STATUS_PATH) {
         let body = format!("{{\"version\":{version},\"ok\":{}}}", errors.is_none());
-        Response::from_data(body)
-            .with_header(header("Content-Type", "application/json"))
-            .with_header(header("Cache-Control", "no-store"))
+        Response::new(200, "application/json", body.into_bytes())
     } else if url == LIVE_PATH {
-        Response::from_data(LIVE_JS)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+        Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        )
     } else {
-        let file = resolve(served, &url);
+        let file = resolve(served, url);
         let is_page = file
             .as_ref()
             .is_none_or(|f| f.extension().is_some_and(|e| e == "html"));
@@ -253,22 +309,19 @@ fn handle(request: Request, served: &Path, state: &Mutex<State>) {
                     let page = String::from_utf8_lossy(&bytes).into_owned();
                     html(inject(&page, version), 200)
                 }
-                Ok(bytes) => Response::from_data(bytes)
-                    .with_header(header("Content-Type", content_type(&file))),
+                Ok(bytes) => Response::new(200, content_type(&file), bytes),
                 Err(_) => html(inject(NOT_FOUND, version), 404),
             },
             (_, None) => html(inject(NOT_FOUND, version), 404),
         }
     };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    response.with_header("Cache-Control", "no-store")
 }
 
 const NOT_FOUND: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><h1>404 页面不存在</h1></body></html>";
 
-fn html(body: String, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body.into_bytes())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+fn html(body: String, status: u16) -> Response {
+    Response::new(status, "text/html; charset=utf-8", body.into_bytes())
 }
 
 fn inject(page: &str, version: u64) -> String {
@@ -297,6 +350,39 @@ fn error_page(report: &str, version: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_changes_of_sources_count() {
+        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, ModifyKind};
+        let root = Path::new("/site");
+        let served = Path::new("/site/public");
+        let event = |kind, path: &str| notify::Event::new(kind).add_path(root.join(path));
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let read = EventKind::Access(AccessKind::Open(notify::event::AccessMode::Any));
+        let change = |kind, path| is_source_change(&event(kind, path), root, served);
+        assert!(change(write, "content/2019/12/a.md"));
+        assert!(change(
+            EventKind::Create(CreateKind::File),
+            "themes/x/page.html"
+        ));
+        assert!(change(write, "gazette.yaml"));
+        assert!(!change(read, "content/2019/12/a.md"));
+        assert!(!change(read, "gazette.yaml"));
+        assert!(!change(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+            "content/a.md"
+        ));
+        assert!(!change(write, "public/index.html"));
+        assert!(!change(write, ".gazette-cache/load"));
+        assert!(!change(write, "README.md"));
+        assert!(!change(write, "contents/a.md"));
+        let inside = Path::new("/site/static/out");
+        assert!(!is_source_change(
+            &event(write, "static/out/a.html"),
+            root,
+            inside
+        ));
+    }
 
     #[test]
     fn decoding() {

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod citation;
 pub mod date;
 pub mod doc_number;
+mod fields;
 pub mod front_matter;
 pub mod markdown;
 pub mod slug;
@@ -17,9 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, did_you_mean};
-use crate::yaml::{self, YamlError};
+use crate::yaml::{self, YamlError, YamlErrorKind};
 use date::Date;
 use doc_number::DocNumber;
+use fields::{DOCUMENT_TABLE, FieldCheck, ISSUE_TABLE, file_problems, front_matter_problems};
 use front_matter::{SplitError, key_positions, line_col};
 
 pub use cache::{LoadCache, Stamp};
@@ -408,8 +410,6 @@ impl<'de> Deserialize<'de> for DateInput {
     }
 }
 
-const ISSUE_FIELDS: &[&str] = &["year", "number", "serial", "published", "pdf", "extra"];
-
 /// Turns a YAML error into a diagnostic positioned in the file (`line_offset` = the file line
 /// before the YAML's first line), with a did-you-mean hint for unknown keys.
 pub fn yaml_diagnostic(
@@ -419,6 +419,28 @@ pub fn yaml_diagnostic(
     fields: &[&str],
 ) -> Diagnostic {
     let line = e.line + line_offset;
+    let refused = match e.kind {
+        YamlErrorKind::Parse => None,
+        YamlErrorKind::TooDeep => Some((
+            "yaml-too-deep",
+            "front matter needs a few levels at most: flatten the data, or keep it in a file of the issue folder",
+        )),
+        YamlErrorKind::TooManyAliases => Some((
+            "yaml-too-many-aliases",
+            "write the values out instead of repeating them through anchors (`&name`) and aliases (`*name`)",
+        )),
+        YamlErrorKind::TooLarge => Some((
+            "yaml-too-large",
+            "front matter holds a document's fields: keep long text in the body, data in a file of the issue folder",
+        )),
+        YamlErrorKind::Tag => Some((
+            "yaml-tag",
+            "remove the tag; quote the value if it should start with `!`, e.g. `title: \"!…\"`",
+        )),
+    };
+    if let Some((code, hint)) = refused {
+        return Diagnostic::error(path, line, e.column, code, e.message.clone()).with_hint(hint);
+    }
     // The parser puts the path of the offending value first: `attachments[0]: unknown field …`.
     let (field, message) = match e.message.split_once(": ") {
         Some((p, rest))
@@ -603,22 +625,7 @@ fn load_found(
             issue.assets.push(within.clone());
         }
     }
-    for issue in issues.values() {
-        if let Some(pdf) = &issue.pdf
-            && !issue.assets.iter().any(|a| a == pdf)
-        {
-            problems.push(
-                Diagnostic::error(
-                    issue.source.clone(),
-                    1,
-                    1,
-                    "missing-file",
-                    format!("`pdf: {pdf}` names a file that is not in the issue folder"),
-                )
-                .with_hint("put the facsimile next to _index.md, or correct the file name"),
-            );
-        }
-    }
+    problems.extend(file_problems(&issues, &documents, &found));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -916,23 +923,10 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             .with_hint("add a line `---` after the last field"),
         }]
     })?;
-    let offset = split.yaml_line - 1;
     // YAML that is not a mapping gets its own message; it is told apart only once the typed
     // parse has failed, so valid files are parsed once.
-    let not_mapping = |e: YamlError| -> Vec<Diagnostic> {
-        match yaml::top_level_kind(split.yaml) {
-            Some(kind) if kind != "mapping" => vec![
-                Diagnostic::error(
-                    rel,
-                    split.yaml_line,
-                    1,
-                    "front-matter-not-mapping",
-                    format!("the front matter is a {kind}, not a set of `field: value` lines"),
-                )
-                .with_hint("write one `field: value` per line, e.g. `title: 关于…的通知`"),
-            ],
-            _ => vec![yaml_diagnostic(rel, &e, offset, &[])],
-        }
+    let invalid = |e: YamlError, table: &[FieldCheck]| {
+        front_matter_problems(rel, split.yaml, split.yaml_line, table, &e)
     };
     let keys = key_positions(split.yaml, split.yaml_line);
     let at = |key: &str| keys.get(key).copied().unwrap_or((split.yaml_line, 1));
@@ -955,11 +949,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
     let (FoundKind::Issue { dir } | FoundKind::Document { dir } | FoundKind::Asset { dir, .. }) =
         found.kind;
     if matches!(found.kind, FoundKind::Issue { .. }) {
-        let raw: RawIssue =
-            yaml::from_str(split.yaml).map_err(|e| match not_mapping(e.clone()) {
-                d if d[0].code == "front-matter-not-mapping" => d,
-                _ => vec![yaml_diagnostic(rel, &e, offset, ISSUE_FIELDS)],
-            })?;
+        let raw: RawIssue = yaml::from_str(split.yaml).map_err(|e| invalid(e, ISSUE_TABLE))?;
         if raw.year != dir.0 {
             let (l, c) = at("year");
             problems.push(
@@ -1031,7 +1021,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
         ));
     }
 
-    let raw: RawDocument = yaml::from_str(split.yaml).map_err(not_mapping)?;
+    let raw: RawDocument = yaml::from_str(split.yaml).map_err(|e| invalid(e, DOCUMENT_TABLE))?;
     let stem = rel
         .rsplit('/')
         .next()

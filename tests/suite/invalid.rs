@@ -107,4 +107,11 @@ cases! {
     duplicate_registration_number => "duplicate-registration-number",
     reserved_data_file => "reserved-data-file",
     bad_status => "bad-status",
+    yaml_too_deep => "yaml-too-deep",
+    yaml_too_many_aliases => "yaml-too-many-aliases",
+    yaml_tag => "yaml-tag",
+    attachment_file => "attachment-file",
+    missing_pdf => "missing-pdf",
+    line_separators => "line-separators",
+    several_errors => "several-errors",
 }

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per feature.
 
+mod bounded_input;
 mod browser;
 mod build;
 mod bundled;

@@ -320,3 +320,140 @@ fn an_open_page_reloads_after_an_edit_in_chromium() {
         state.starts_with("undefined|温州市人民政府关于公布第二批试点名单的通知")
     });
 }
+
+/// The version the status endpoint reports: bumped by every build.
+fn version(port: u16) -> u64 {
+    let (_, body) = get(port, "/__gazette/status");
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    status["version"].as_u64().unwrap()
+}
+
+#[test]
+fn serve_rests_while_nothing_changes_and_rebuilds_once_after_an_edit() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let server = start(site.path());
+    let port = server.port;
+    assert_eq!(version(port), 1, "the first build");
+    // Pages are served meanwhile: the server's own reads must not count as changes.
+    for _ in 0..12 {
+        assert_eq!(get(port, PAGE).0, 200);
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(version(port), 1, "rebuilt with nothing changed");
+
+    let doc = site.path().join("content/2020/01/wzf-2020-1.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("请认真组织实施", "请各地认真组织实施")).unwrap();
+    wait_for("the rebuild", || version(port) >= 2);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(version(port), 2, "one edit, one rebuild");
+}
+
+/// Sends `request` as it is and reads the answer until the server closes the connection.
+fn raw(port: u16, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn methods_other_than_get_and_head_get_405() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let server = start(site.path());
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "BREW"] {
+        let answer = raw(
+            server.port,
+            format!("{method} / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").as_bytes(),
+        );
+        assert!(answer.starts_with("HTTP/1.1 405 "), "{method}: {answer}");
+        assert!(
+            answer.contains("\r\nAllow: GET, HEAD\r\n"),
+            "{method}: {answer}"
+        );
+    }
+}
+
+#[test]
+fn malformed_requests_get_400() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let server = start(site.path());
+    for request in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1 x\r\n\r\n",
+        b"GET index.html HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+        b"GET /\xff HTTP/1.1\r\n\r\n",
+    ] {
+        let answer = raw(server.port, request);
+        assert!(
+            answer.starts_with("HTTP/1.1 400 "),
+            "{}: {answer}",
+            String::from_utf8_lossy(request)
+        );
+    }
+}
+
+#[test]
+fn head_gets_the_headers_and_no_body() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let server = start(site.path());
+    let (_, body) = get(server.port, PAGE);
+    let answer = raw(
+        server.port,
+        format!("HEAD {PAGE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert!(
+        head.contains(&format!("Content-Length: {}\r\n", body.len())),
+        "{head}"
+    );
+    assert!(head.contains("Content-Type: text/html"), "{head}");
+    assert_eq!(rest, "", "HEAD has no body");
+}
+
+#[test]
+fn a_slow_client_is_cut_off_while_others_are_served() {
+    let site = site_from(&repo().join("tests/fixtures/minimal"));
+    let server = start(site.path());
+    let port = server.port;
+    let timeout = gazette::serve::REQUEST_TIMEOUT;
+    // Slow-loris: a request head sent a byte at a time, never finished.
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nX-Slow: ").unwrap();
+    let opened = Instant::now();
+    let mut trickle = slow.try_clone().unwrap();
+    std::thread::spawn(move || {
+        while trickle.write_all(b"a").is_ok() {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    // And one that opens a connection and says nothing.
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Others are served meanwhile.
+    for _ in 0..5 {
+        assert_eq!(get(port, PAGE).0, 200);
+    }
+    slow.set_read_timeout(Some(timeout + Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = slow.read_to_end(&mut answer);
+    let waited = opened.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(waited < timeout + Duration::from_secs(3), "{waited:?}");
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut nothing = Vec::new();
+    assert_eq!(
+        idle.read_to_end(&mut nothing).unwrap(),
+        0,
+        "closed without a word"
+    );
+}
