@@ -2,3 +2,4 @@
 //! becomes Markdown drafts and a review report.
 
 pub mod layout;
+pub mod pdf;

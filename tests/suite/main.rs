@@ -5,6 +5,7 @@ mod build;
 mod bundled;
 mod cli;
 mod golden;
+mod import_pdf;
 mod incremental;
 mod invalid;
 mod legal;
