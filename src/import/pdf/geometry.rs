@@ -245,7 +245,8 @@ fn flush(lines: &mut Vec<Line>, left: &mut Vec<Run>, right: &mut Vec<Run>) {
 
 fn line(run: Run) -> Line {
     Line {
-        text: run.text,
+        // A fragment may bring the space before or after it; a line does not keep it.
+        text: run.text.trim().to_owned(),
         bbox: Some(Rect {
             x: run.x0,
             y: run.top,
