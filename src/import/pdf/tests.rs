@@ -332,38 +332,6 @@ mod never_panics {
 }
 
 #[test]
-#[ignore]
-fn differences_from_pdftotext() {
-    for issue in ISSUES {
-        let pages = read(&fixture(&format!("{issue}/source.pdf"))).unwrap();
-        let ours: String = pages.iter().map(|p| page_text(&p.lines)).collect();
-        let theirs = fixture_text(&format!("{issue}/source.txt"));
-        let count = |s: &str| {
-            let mut m = std::collections::BTreeMap::new();
-            for c in s.chars().filter(|c| !c.is_whitespace()) {
-                *m.entry(c).or_insert(0i32) += 1;
-            }
-            m
-        };
-        let (a, b) = (count(&ours), count(&theirs));
-        for c in a
-            .keys()
-            .chain(b.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let (x, y) = (
-                a.get(c).copied().unwrap_or(0),
-                b.get(c).copied().unwrap_or(0),
-            );
-            if x != y {
-                eprintln!("{issue}: {c:?} U+{:04X} ours {x} pdftotext {y}", *c as u32);
-            }
-        }
-        eprintln!("{issue}: spaces in ours {}", ours.matches(' ').count());
-    }
-}
-
-#[test]
 fn a_gbk_euc_h_font_without_to_unicode_reads_right() {
     let pages = read(&fixture("cmap/gbk-euc-h.pdf")).unwrap();
     let got: Vec<&str> = pages[0].lines.iter().map(|l| l.text.as_str()).collect();
