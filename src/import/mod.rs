@@ -21,6 +21,7 @@ pub mod join;
 pub mod layout;
 pub mod lines;
 pub mod markup;
+pub mod pdf;
 pub mod report;
 pub mod split;
 pub mod text;
@@ -383,18 +384,28 @@ fn file_names(items: &[split::Item], config: &Config) -> Vec<String> {
         .collect()
 }
 
-/// The pages of a PDF. Reading PDFs is not part of this build yet: a clear error.
-pub fn read_pdf_pages(_bytes: &[u8], name: &str) -> Result<Vec<Page>, Error> {
-    Err(Error::Invalid(vec![
-        Diagnostic::error(
-            name,
-            1,
-            1,
-            "pdf-not-supported",
-            "this build of gazette cannot read PDF files yet",
-        )
-        .with_hint("extract the text first (`pdftotext -layout FILE`) and import the text file"),
-    ]))
+/// The pages of a PDF, or the error that says why they cannot be read.
+pub fn read_pdf_pages(bytes: &[u8], name: &str) -> Result<Vec<Page>, Error> {
+    pdf::read(bytes).map_err(|e| {
+        let (code, hint) = match &e {
+            pdf::PdfError::Empty => ("empty-source", "the file has no bytes: copy it again"),
+            pdf::PdfError::NotPdf => (
+                "not-pdf",
+                "a PDF starts with %PDF-; a text file extracted from one can be imported as it is",
+            ),
+            pdf::PdfError::Encrypted => (
+                "pdf-encrypted",
+                "open it with its password and save an unencrypted copy",
+            ),
+            pdf::PdfError::Damaged(_) => (
+                "pdf-damaged",
+                "get the file again; or extract its text with another tool and import the text",
+            ),
+        };
+        Error::Invalid(vec![
+            Diagnostic::error(name, 1, 1, code, &e.to_string()).with_hint(hint),
+        ])
+    })
 }
 
 /// The pages of a source file: a PDF (`%PDF-`), or text in UTF-8 or GB18030.
@@ -402,7 +413,8 @@ pub fn read_source(
     bytes: &[u8],
     name: &str,
 ) -> Result<(Vec<Page>, Option<decode::Encoding>), Error> {
-    if bytes.starts_with(b"%PDF-") {
+    // A file named .pdf is read as one, so that a damaged or mislabelled PDF is told so.
+    if bytes.starts_with(b"%PDF-") || name.to_ascii_lowercase().ends_with(".pdf") {
         return read_pdf_pages(bytes, name).map(|p| (p, None));
     }
     match decode::decode(bytes) {

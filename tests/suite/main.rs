@@ -9,6 +9,7 @@ mod edit_sequences;
 mod golden;
 mod html_checkers;
 mod import;
+mod import_pdf;
 mod incremental;
 mod invalid;
 mod killed;
