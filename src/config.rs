@@ -185,7 +185,7 @@ impl Config {
             Diagnostic::error(CONFIG_FILE, line, column, code, message)
         };
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = crate::content::front_matter::line_col(
+            let (line, column) = crate::error::line_col(
                 &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
                 e.valid_up_to(),
             );

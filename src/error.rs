@@ -195,8 +195,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Converts a byte offset in `text` into a 1-based (line, column), lines ending at `\n` and
+/// the column counted in characters.
+pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(super::line_col("温州\n市政府", 10), (2, 2));
+    }
+
     use super::*;
 
     #[test]

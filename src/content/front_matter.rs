@@ -84,18 +84,6 @@ pub fn key_positions(yaml: &str, first_line: usize) -> BTreeMap<String, (usize, 
     keys
 }
 
-/// Converts a byte offset in `text` into a 1-based (line, column), the column in characters.
-pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let mut byte = byte.min(text.len());
-    while !text.is_char_boundary(byte) {
-        byte -= 1;
-    }
-    let before = &text[..byte];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,12 +125,7 @@ mod tests {
                 proptest::prop_assert!(text.contains(s.yaml) && text.ends_with(s.body));
             }
             let _ = key_positions(&text, 1);
-            let _ = line_col(&text, text.len() / 2);
+            let _ = crate::error::line_col(&text, text.len() / 2);
         }
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("温州\n市政府", 10), (2, 2));
     }
 }

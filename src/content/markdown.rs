@@ -23,8 +23,8 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::citation;
 use crate::content::doc_number::DocNumber;
-use crate::content::front_matter::line_col;
 use crate::error::Diagnostic;
+use crate::error::line_col;
 
 /// Resolves link targets found in a document to hrefs usable from the page being rendered.
 pub trait LinkResolver {

@@ -17,12 +17,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::error::line_col;
 use crate::error::{Diagnostic, did_you_mean};
 use crate::yaml::{self, YamlError, YamlErrorKind};
 use date::Date;
 use doc_number::DocNumber;
 use fields::{DOCUMENT_TABLE, FieldCheck, ISSUE_TABLE, file_problems, front_matter_problems};
-use front_matter::{SplitError, key_positions, line_col};
+use front_matter::{SplitError, key_positions};
 
 pub use cache::{LoadCache, Stamp};
 

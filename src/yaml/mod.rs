@@ -12,6 +12,7 @@
 
 mod scan;
 
+use crate::error::line_col;
 use std::fmt;
 
 use serde::de::{
@@ -60,19 +61,6 @@ pub enum Step<'a> {
     Key(&'a str),
     /// This entry (0-based) of a list.
     Index(usize),
-}
-
-/// Converts a byte offset in `text` into a 1-based (line, column), lines ending at `\n` and
-/// the column counted in characters.
-pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let mut byte = byte.min(text.len());
-    while !text.is_char_boundary(byte) {
-        byte -= 1;
-    }
-    let before = &text[..byte];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 /// Refuses `text` before parsing if [`scan`] finds a tag or a limit passed.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
+use crate::incremental::build_with as build;
 use crate::support::*;
 
 /// One edit an editor (or a theme author) can make.
@@ -211,17 +212,6 @@ fn append(path: &Path, text: &str) {
 fn replace_first(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).unwrap();
     fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
-fn build(root: &Path, output: &Path, no_cache: bool) -> gazette::Summary {
-    gazette::build(&gazette::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(output.to_path_buf()),
-        no_search: true,
-        no_cache,
-        ..Default::default()
-    })
-    .unwrap_or_else(|e| panic!("build failed:\n{e}"))
 }
 
 fn edit() -> impl Strategy<Value = Edit> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
-fn build_with(root: &Path, output: &Path, no_cache: bool) -> gazette::Summary {
+pub(crate) fn build_with(root: &Path, output: &Path, no_cache: bool) -> gazette::Summary {
     gazette::build(&gazette::BuildOptions {
         root: root.to_path_buf(),
         output: Some(output.to_path_buf()),
