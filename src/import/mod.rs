@@ -403,7 +403,7 @@ pub fn read_pdf_pages(bytes: &[u8], name: &str) -> Result<Vec<Page>, Error> {
             ),
         };
         Error::Invalid(vec![
-            Diagnostic::error(name, 1, 1, code, &e.to_string()).with_hint(hint),
+            Diagnostic::error(name, 1, 1, code, e.to_string()).with_hint(hint),
         ])
     })
 }
