@@ -219,14 +219,14 @@ fn confirm(toc: &[contents::Entry], items: &[split::Item], drafts: &mut [Draft])
         .map(|i| i.title.as_ref().map(|t| bare(&t.0)))
         .collect();
     for e in toc {
-        if !titles.iter().flatten().any(|t| *t == e.title) {
-            if let Some(d) = drafts.first_mut() {
-                d.notes.push(Note {
-                    at: Some(e.at),
-                    kind: "guessed-boundary",
-                    message: format!("the 目录 lists {} (page {}), but no item has this title: check the items around page {}", e.title, e.page, e.page),
-                });
-            }
+        if !titles.iter().flatten().any(|t| *t == e.title)
+            && let Some(d) = drafts.first_mut()
+        {
+            d.notes.push(Note {
+                at: Some(e.at),
+                kind: "guessed-boundary",
+                message: format!("the 目录 lists {} (page {}), but no item has this title: check the items around page {}", e.title, e.page, e.page),
+            });
         }
     }
     for (d, t) in drafts.iter_mut().zip(&titles) {
@@ -403,7 +403,7 @@ pub fn read_pdf_pages(bytes: &[u8], name: &str) -> Result<Vec<Page>, Error> {
             ),
         };
         Error::Invalid(vec![
-            Diagnostic::error(name, 1, 1, code, &e.to_string()).with_hint(hint),
+            Diagnostic::error(name, 1, 1, code, e.to_string()).with_hint(hint),
         ])
     })
 }
