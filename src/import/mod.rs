@@ -135,10 +135,16 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         .iter()
         .find(|s| *s == "文件发布")
         .or(sections.first());
+    let by_name = |f: &dyn Fn(&str) -> bool| sections.iter().find(|s| f(s)).map(String::as_str);
+    let defaults = split::Defaults {
+        documents: documents.map(String::as_str),
+        briefs: by_name(&|s| s.ends_with("简讯")),
+        chronicle: by_name(&|s| s.ends_with("记事") || s.ends_with("大事记")),
+    };
     let items = split::split(
         &cleaned.lines,
         sections.first().map(String::as_str),
-        documents.map(String::as_str),
+        &defaults,
     );
     let printed: Vec<String> = items
         .iter()
