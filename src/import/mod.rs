@@ -464,6 +464,28 @@ mod tests {
     }
 
     #[test]
+    fn briefs_and_a_chronicle_after_a_signed_document_find_their_sections() {
+        let config = Config::parse(
+            "sections:\n  - {name: 图片新闻, slug: photos}\n  - {name: 文件发布, slug: documents}\n  - {name: 政务简讯, slug: briefs}\n  - {name: 政府记事, slug: chronicle}\n".as_bytes(),
+        )
+        .expect("settings");
+        let text = "温政发〔2020〕1号\n温州市人民政府\n关于做好春节期间安全工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n        温州市人民政府\n        2020年1月10日\n全市工业企业复工率超过九成\n截至2月28日，全市工业企业复工率达到92.6%。\n2月份市政府记事\n3日\n△ 市长主持召开市政府常务会议。\n";
+        let imported = import(&text::pages(text), &config);
+        let heads: Vec<String> = imported
+            .drafts
+            .iter()
+            .map(|d| d.text.lines().take(3).collect::<Vec<_>>().join("\n"))
+            .collect();
+        assert_eq!(imported.drafts.len(), 3, "{heads:#?}");
+        assert!(heads[0].contains("section: \"文件发布\""), "{heads:#?}");
+        assert!(
+            heads[1].contains("title: \"全市工业企业复工率超过九成\"\nsection: \"政务简讯\""),
+            "{heads:#?}"
+        );
+        assert!(heads[2].contains("section: \"政府记事\""), "{heads:#?}");
+    }
+
+    #[test]
     fn a_small_issue_end_to_end() {
         let text = "温政发〔2020〕1号\n温州市人民政府\n关于做好春节期间安全工作的通知\n各县（市、区）人民政府，市政府直属各单位：\n现将有关事项通知如下。\n一、加强值班\n各地要落实值班制度。\n        温州市人民政府\n        2020年1月10日\n";
         let imported = import(&text::pages(text), &config());

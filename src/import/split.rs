@@ -281,6 +281,17 @@ fn headline(lines: &[Text], i: usize, after_signature: bool) -> Option<usize> {
     if !prev_done {
         return None;
     }
+    // A month's record of events (`2月份市政府记事`) is a heading over its first day (`3日`).
+    let day = |t: &str| {
+        let d = t.chars().take_while(char::is_ascii_digit).count();
+        d > 0 && t[d..].starts_with('日')
+    };
+    if plain(&lines[i])
+        && (lines[i].text.ends_with("记事") || lines[i].text.ends_with("大事记"))
+        && lines.get(i + 1).is_some_and(|n| day(&n.text))
+    {
+        return Some(1);
+    }
     // The longest headline that fits: a second short line is the headline's, not the news.
     (1..=2).rev().find(|&k| {
         i + k < lines.len() && lines[i..i + k].iter().all(plain) && {
