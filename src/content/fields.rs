@@ -63,6 +63,7 @@ pub(super) const DOCUMENT_TABLE: &[FieldCheck] = &[
     ("position", false, check_field::<Option<u32>>),
     ("attachments", false, check_field::<Vec<Attachment>>),
     ("subjects", false, check_field::<Vec<String>>),
+    ("draft", false, check_field::<bool>),
     (
         "extra",
         false,

@@ -208,6 +208,10 @@ fn field(doc: &Doc, name: &str) -> Option<String> {
     if name.starts_with("valid") || name == "date" {
         return Some(crate::content::date::Date::parse(&v).map_or(v, |d| d.to_string()));
     }
+    // `[n]` and `[n, n]` name the same one-page range.
+    if name == "pages" && !v.contains('|') {
+        return Some(format!("{v} | {v}"));
+    }
     Some(v)
 }
 
@@ -506,5 +510,16 @@ mod tests {
             "{}",
             f.summary()
         );
+    }
+
+    #[test]
+    fn one_page_ranges_are_equal_in_either_form() {
+        let t = parse_doc("t.md", "---\ntitle: 甲\npages: [3]\n---\n\n正文。\n").unwrap();
+        let d = parse_doc("d.md", "---\ntitle: 甲\npages: [3, 3]\n---\n\n正文。\n").unwrap();
+        let f = compare(std::slice::from_ref(&d), std::slice::from_ref(&t));
+        assert_eq!((f.fields_equal, f.field_pairs), (2, 2), "{}", f.summary());
+        let other = parse_doc("o.md", "---\ntitle: 甲\npages: [3, 4]\n---\n\n正文。\n").unwrap();
+        let f = compare(&[other], &[t]);
+        assert_eq!((f.fields_equal, f.field_pairs), (1, 2), "{}", f.summary());
     }
 }

@@ -226,6 +226,7 @@ fn band(
     i: usize,
     positioned: bool,
     first: Option<usize>,
+    second: Option<usize>,
     last: Option<usize>,
 ) -> Option<String> {
     if positioned {
@@ -236,8 +237,15 @@ fn band(
         }
         return Some(format!("y{}", (rel * 50.0).round() as i32));
     }
+    let issue_line = |t: &str| {
+        let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        t.chars().count() <= 16 && t.contains("年第") && t.ends_with('期')
+    };
     if Some(i) == first {
         Some("first".into())
+    } else if Some(i) == second && issue_line(&v.lines[i].0.text) {
+        // A head printed on two lines: the gazette's name, then the issue (`2020年第2期`).
+        Some("second".into())
     } else if Some(i) == last {
         Some("last".into())
     } else {
@@ -254,9 +262,10 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         let content: Vec<usize> = (0..v.lines.len())
             .filter(|&i| Some(i) != v.number_line && !v.lines[i].0.text.trim().is_empty())
             .collect();
-        let (first, last) = (content.first().copied(), content.last().copied());
+        let (first, second) = (content.first().copied(), content.get(1).copied());
+        let last = content.last().copied();
         for &i in &content {
-            let Some(key) = band(v, i, positioned, first, last) else {
+            let Some(key) = band(v, i, positioned, first, second, last) else {
                 continue;
             };
             let text = v.lines[i].0.text.trim();
@@ -420,6 +429,14 @@ mod tests {
         assert_eq!(page_number("4", false), None);
         assert_eq!(page_number("4", true), Some(4));
         assert_eq!(page_number("2019年", false), None);
+    }
+
+    #[test]
+    fn a_head_on_two_lines_is_removed_whole() {
+        let text = "某市人民政府公报\n\n2020年第2期\n\n正文一。\n\u{c}某市人民政府公报\n\n2020年第2期\n\n第一条 正文二。\n\u{c}";
+        let c = clean(&super::super::text::pages(text), &sections());
+        let texts: Vec<&str> = c.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["正文一。", "第一条正文二。"]);
     }
 
     #[test]

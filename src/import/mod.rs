@@ -135,10 +135,16 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         .iter()
         .find(|s| *s == "文件发布")
         .or(sections.first());
+    let by_name = |f: &dyn Fn(&str) -> bool| sections.iter().find(|s| f(s)).map(String::as_str);
+    let defaults = split::Defaults {
+        documents: documents.map(String::as_str),
+        briefs: by_name(&|s| s.ends_with("简讯")),
+        chronicle: by_name(&|s| s.ends_with("记事") || s.ends_with("大事记")),
+    };
     let items = split::split(
         &cleaned.lines,
         sections.first().map(String::as_str),
-        documents.map(String::as_str),
+        &defaults,
     );
     let printed: Vec<String> = items
         .iter()
@@ -219,14 +225,14 @@ fn confirm(toc: &[contents::Entry], items: &[split::Item], drafts: &mut [Draft])
         .map(|i| i.title.as_ref().map(|t| bare(&t.0)))
         .collect();
     for e in toc {
-        if !titles.iter().flatten().any(|t| *t == e.title) {
-            if let Some(d) = drafts.first_mut() {
-                d.notes.push(Note {
-                    at: Some(e.at),
-                    kind: "guessed-boundary",
-                    message: format!("the 目录 lists {} (page {}), but no item has this title: check the items around page {}", e.title, e.page, e.page),
-                });
-            }
+        if !titles.iter().flatten().any(|t| *t == e.title)
+            && let Some(d) = drafts.first_mut()
+        {
+            d.notes.push(Note {
+                at: Some(e.at),
+                kind: "guessed-boundary",
+                message: format!("the 目录 lists {} (page {}), but no item has this title: check the items around page {}", e.title, e.page, e.page),
+            });
         }
     }
     for (d, t) in drafts.iter_mut().zip(&titles) {
@@ -455,6 +461,28 @@ mod tests {
 
     fn config() -> Config {
         Config::parse(b"").expect("the default settings")
+    }
+
+    #[test]
+    fn briefs_and_a_chronicle_after_a_signed_document_find_their_sections() {
+        let config = Config::parse(
+            "sections:\n  - {name: 图片新闻, slug: photos}\n  - {name: 文件发布, slug: documents}\n  - {name: 政务简讯, slug: briefs}\n  - {name: 政府记事, slug: chronicle}\n".as_bytes(),
+        )
+        .expect("settings");
+        let text = "温政发〔2020〕1号\n温州市人民政府\n关于做好春节期间安全工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n        温州市人民政府\n        2020年1月10日\n全市工业企业复工率超过九成\n截至2月28日，全市工业企业复工率达到92.6%。\n2月份市政府记事\n3日\n△ 市长主持召开市政府常务会议。\n";
+        let imported = import(&text::pages(text), &config);
+        let heads: Vec<String> = imported
+            .drafts
+            .iter()
+            .map(|d| d.text.lines().take(3).collect::<Vec<_>>().join("\n"))
+            .collect();
+        assert_eq!(imported.drafts.len(), 3, "{heads:#?}");
+        assert!(heads[0].contains("section: \"文件发布\""), "{heads:#?}");
+        assert!(
+            heads[1].contains("title: \"全市工业企业复工率超过九成\"\nsection: \"政务简讯\""),
+            "{heads:#?}"
+        );
+        assert!(heads[2].contains("section: \"政府记事\""), "{heads:#?}");
     }
 
     #[test]

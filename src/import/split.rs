@@ -263,9 +263,11 @@ fn starts_with_date(text: &str) -> bool {
 }
 
 /// A brief's headline (one or two lines): short lines closing nothing, after a finished
-/// sentence, before a paragraph that opens with a date. Returns how many lines it takes.
-fn headline(lines: &[Text], i: usize) -> Option<usize> {
+/// sentence (or a signature), before a paragraph that opens with a date. Returns how many
+/// lines it takes.
+fn headline(lines: &[Text], i: usize, after_signature: bool) -> Option<usize> {
     let prev_done = i == 0
+        || after_signature
         || lines[i - 1].banner.is_some()
         || lines[i - 1].text.ends_with(['。', '！', '？', '”'])
         || lines[i].page_break_before;
@@ -279,6 +281,17 @@ fn headline(lines: &[Text], i: usize) -> Option<usize> {
     if !prev_done {
         return None;
     }
+    // A month's record of events (`2月份市政府记事`) is a heading over its first day (`3日`).
+    let day = |t: &str| {
+        let d = t.chars().take_while(char::is_ascii_digit).count();
+        d > 0 && t[d..].starts_with('日')
+    };
+    if plain(&lines[i])
+        && (lines[i].text.ends_with("记事") || lines[i].text.ends_with("大事记"))
+        && lines.get(i + 1).is_some_and(|n| day(&n.text))
+    {
+        return Some(1);
+    }
     // The longest headline that fits: a second short line is the headline's, not the news.
     (1..=2).rev().find(|&k| {
         i + k < lines.len() && lines[i..i + k].iter().all(plain) && {
@@ -291,8 +304,8 @@ fn headline(lines: &[Text], i: usize) -> Option<usize> {
 
 /// Splits the cleaned lines into items. `first_section` is the site's first 栏目, given to
 /// text printed before the first item when the running heads name another section;
-/// `documents` is where a numbered document goes when nothing names its section.
-pub fn split(lines: &[Text], first_section: Option<&str>, documents: Option<&str>) -> Vec<Item> {
+/// `defaults` is where each kind of item goes when nothing names its section.
+pub fn split(lines: &[Text], first_section: Option<&str>, defaults: &Defaults) -> Vec<Item> {
     let mut s = Splitter {
         lines,
         items: Vec::new(),
@@ -316,7 +329,19 @@ pub fn split(lines: &[Text], first_section: Option<&str>, documents: Option<&str
             .or_else(|| s.headline(i))
             .unwrap_or_else(|| s.text(i));
     }
-    s.finish(documents)
+    s.finish(defaults)
+}
+
+/// Where an item goes when no banner or running head names its section: the site's
+/// sections for each kind of printed item, where the site has them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Defaults<'a> {
+    /// A numbered document: where `gazette new doc` puts it.
+    pub documents: Option<&'a str>,
+    /// A brief (a headline over a paragraph that opens with a date): the 简讯 section.
+    pub briefs: Option<&'a str>,
+    /// A record of the month's events (`2月份市政府记事`, `大事记`): the 记事 section.
+    pub chronicle: Option<&'a str>,
 }
 
 /// The state of [`split`] as it reads the lines.
@@ -600,14 +625,19 @@ impl Splitter<'_> {
 
     /// A brief's headline, outside numbered documents.
     fn headline(&mut self, i: usize) -> Option<usize> {
+        // A signed document ends at its signature: a headline may follow it.
+        let signed = self
+            .cur
+            .as_ref()
+            .is_some_and(|c| c.signed && c.issued_at.is_none());
         let no_number = self
             .cur
             .as_ref()
             .is_none_or(|c| c.doc_number.is_none() && !c.document_like);
-        if !no_number {
+        if !no_number && !signed {
             return None;
         }
-        let k = headline(self.lines, i)?;
+        let k = headline(self.lines, i, signed)?;
         let opened_by_banner = self
             .cur
             .as_ref()
@@ -672,7 +702,7 @@ impl Splitter<'_> {
     }
 
     /// The items, each with a title (or the note that it has none) and a section.
-    fn finish(mut self, documents: Option<&str>) -> Vec<Item> {
+    fn finish(mut self, defaults: &Defaults) -> Vec<Item> {
         let first_section = self.first_section;
         self.items.extend(self.cur.take());
         let mut items = self.items;
@@ -683,11 +713,21 @@ impl Splitter<'_> {
             if item.section.is_none() {
                 // No banner or running head names the section: a numbered document goes
                 // where `gazette new doc` puts it.
-                let default = if item.document_like {
-                    documents.or(first_section)
+                // A brief or a chronicle goes to its kind's section.
+                let chronicle = item
+                    .title
+                    .as_ref()
+                    .is_some_and(|t| t.0.ends_with("记事") || t.0.ends_with("大事记"));
+                let default = if item.document_like || item.doc_number.is_some() {
+                    defaults.documents
+                } else if chronicle {
+                    defaults.chronicle
+                } else if item.start_reason == "headline" {
+                    defaults.briefs
                 } else {
-                    first_section
+                    None
                 };
+                let default = default.or(first_section);
                 item.section = default.map(str::to_string);
                 item.notes.push((
                     item.start,
