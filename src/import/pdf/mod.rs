@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use oxidize_pdf::parser::content::{ContentOperation, ContentParser};
 use oxidize_pdf::parser::{ParseError, PdfDocument, PdfReader};
-use oxidize_pdf::text::ExtractionOptions;
+use oxidize_pdf::text::{ExtractionOptions, TextExtractor};
 use rayon::prelude::*;
 
 use super::layout::Page;
@@ -97,14 +97,17 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     let count = document.page_count().map_err(parse_error)?;
     // Pages are read in parallel, each worker with its own document: the crate's documents
     // cannot be shared between threads, and opening one again costs little next to reading
-    // a page in a font with a predefined CMap (see the README's measurements).
+    // a page in a font with a predefined CMap (see the README's measurements). Each worker
+    // also keeps one extractor for all its pages: the extractor caches the fonts it has
+    // parsed by object, so a font shared by every page (a CID font with a predefined CMap
+    // above all) is parsed once per worker, not once per page.
     (0..count)
         .into_par_iter()
         .map_init(
-            || open(bytes),
-            |document, index| {
-                let document = document.as_ref().map_err(Clone::clone)?;
-                read_page(document, index).map_err(|error| match error {
+            || open(bytes).map(|document| (document, TextExtractor::with_options(options()))),
+            |worker, index| {
+                let (document, extractor) = worker.as_mut().map_err(|error| error.clone())?;
+                read_page(document, extractor, index).map_err(|error| match error {
                     PdfError::Damaged(why) => {
                         PdfError::Damaged(format!("page {}: {why}", index + 1))
                     }
@@ -112,7 +115,25 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
                 })
             },
         )
+        // Every page's result is kept and the first error in page order returned: rayon's
+        // own collect into a `Result` returns whichever error a worker met first, so a
+        // damaged file's message would change from one run to the next.
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect()
+}
+
+/// How the crate is asked for a page's text.
+fn options() -> ExtractionOptions {
+    ExtractionOptions {
+        // Fragments (text with positions) come only with the layout option.
+        preserve_layout: true,
+        // Running heads and page numbers may be tagged as artifacts; the text pipeline needs
+        // them to find the printed page numbers.
+        include_artifacts: true,
+        merge_hyphenated: false,
+        ..ExtractionOptions::default()
+    }
 }
 
 fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
@@ -123,21 +144,16 @@ fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
     Ok(PdfDocument::new(reader))
 }
 
-fn read_page(document: &PdfDocument<Cursor<&[u8]>>, index: u32) -> Result<Page, PdfError> {
+fn read_page(
+    document: &PdfDocument<Cursor<&[u8]>>,
+    extractor: &mut TextExtractor,
+    index: u32,
+) -> Result<Page, PdfError> {
     let page = document.get_page(index).map_err(parse_error)?;
     let [x0, y0, x1, y1] = page.media_box;
     let (width, height) = ((x1 - x0) as f32, (y1 - y0) as f32);
-    let options = ExtractionOptions {
-        // Fragments (text with positions) come only with the layout option.
-        preserve_layout: true,
-        // Running heads and page numbers may be tagged as artifacts; the text pipeline needs
-        // them to find the printed page numbers.
-        include_artifacts: true,
-        merge_hyphenated: false,
-        ..ExtractionOptions::default()
-    };
-    let text = document
-        .extract_text_from_page_with_options(index, options)
+    let text = extractor
+        .extract_from_page(document, index)
         .map_err(parse_error)?;
     let fragments: Vec<Fragment> = text
         .fragments
