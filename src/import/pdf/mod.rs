@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use oxidize_pdf::parser::content::{ContentOperation, ContentParser};
 use oxidize_pdf::parser::{ParseError, PdfDocument, PdfReader};
-use oxidize_pdf::text::{ExtractionOptions, TextExtractor};
+use oxidize_pdf::text::ExtractionOptions;
 use rayon::prelude::*;
 
 use super::layout::Page;
@@ -97,17 +97,16 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     let count = document.page_count().map_err(parse_error)?;
     // Pages are read in parallel, each worker with its own document: the crate's documents
     // cannot be shared between threads, and opening one again costs little next to reading
-    // a page in a font with a predefined CMap (see the README's measurements). Each worker
-    // also keeps one extractor for all its pages: the extractor caches the fonts it has
-    // parsed by object, so a font shared by every page (a CID font with a predefined CMap
-    // above all) is parsed once per worker, not once per page.
+    // a page in a font with a predefined CMap (see the README's measurements). Nor does
+    // parsing the fonts again for each page: keeping one `TextExtractor` (which caches
+    // fonts by object) per worker was measured to change nothing.
     (0..count)
         .into_par_iter()
         .map_init(
-            || open(bytes).map(|document| (document, TextExtractor::with_options(options()))),
-            |worker, index| {
-                let (document, extractor) = worker.as_mut().map_err(|error| error.clone())?;
-                read_page(document, extractor, index).map_err(|error| match error {
+            || open(bytes),
+            |document, index| {
+                let document = document.as_ref().map_err(Clone::clone)?;
+                read_page(document, index).map_err(|error| match error {
                     PdfError::Damaged(why) => {
                         PdfError::Damaged(format!("page {}: {why}", index + 1))
                     }
@@ -144,16 +143,12 @@ fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
     Ok(PdfDocument::new(reader))
 }
 
-fn read_page(
-    document: &PdfDocument<Cursor<&[u8]>>,
-    extractor: &mut TextExtractor,
-    index: u32,
-) -> Result<Page, PdfError> {
+fn read_page(document: &PdfDocument<Cursor<&[u8]>>, index: u32) -> Result<Page, PdfError> {
     let page = document.get_page(index).map_err(parse_error)?;
     let [x0, y0, x1, y1] = page.media_box;
     let (width, height) = ((x1 - x0) as f32, (y1 - y0) as f32);
-    let text = extractor
-        .extract_from_page(document, index)
+    let text = document
+        .extract_text_from_page_with_options(index, options())
         .map_err(parse_error)?;
     let fragments: Vec<Fragment> = text
         .fragments
