@@ -2,7 +2,9 @@
 //!
 //! Each PDF is read several times in one process; the median wall time is reported, per read
 //! and scaled to a 40-page issue, with the CPU time of the process at the end. Settings:
-//! `GAZETTE_BENCH_RUNS` (default 9); `RAYON_NUM_THREADS` (pages are read in parallel).
+//! `GAZETTE_BENCH_RUNS` (default 9); `RAYON_NUM_THREADS` (pages are read in parallel);
+//! `GAZETTE_BENCH_PDFS`: more PDFs to time, paths separated by `:` (a 40-page issue made with
+//! `qpdf`, say, to see the cost of opening the file and parsing its fonts once).
 
 use std::time::Instant;
 
@@ -20,8 +22,16 @@ fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import");
     println!("| PDF | pages | median per read | per 40 pages |");
     println!("|---|---|---|---|");
-    for issue in ["two-column", "narrow", "cid-single"] {
-        let bytes = std::fs::read(format!("{root}/{issue}/source.pdf")).expect("fixture");
+    let mut files: Vec<(String, String)> = ["two-column", "narrow", "cid-single"]
+        .iter()
+        .map(|issue| (issue.to_string(), format!("{root}/{issue}/source.pdf")))
+        .collect();
+    if let Ok(more) = std::env::var("GAZETTE_BENCH_PDFS") {
+        let paths = more.split(':').filter(|path| !path.is_empty());
+        files.extend(paths.map(|path| (path.to_owned(), path.to_owned())));
+    }
+    for (issue, path) in files {
+        let bytes = std::fs::read(&path).expect("readable file");
         let mut times = Vec::with_capacity(runs);
         let mut pages = 0;
         for _ in 0..runs.max(1) {
