@@ -136,12 +136,31 @@ pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
         .map(|d| d.as_nanos())
 }
 
-/// What identifies the running executable: its size and modification time.
-pub(crate) fn exe_identity() -> String {
-    std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| format!("{}:{}", m.len(), mtime(&m).unwrap_or(0)))
-        .unwrap_or_else(|_| "unknown".to_string())
+/// What identifies the running executable: the SHA-256 of its bytes, read once per process.
+///
+/// The caches hold what this code made of the sources, so they must change with the code and
+/// with nothing else: the same gazette build (restored from a CI cache, copied, installed
+/// again, given a new mtime) keeps them; any other build, however small the change, does not.
+/// A key made at compile time from the sources would miss what they do not say (the
+/// compiler, its flags, the locked dependencies' code), so the bytes themselves are keyed.
+/// Reading and hashing them costs tens of milliseconds (see README, "The output contract").
+/// An executable that cannot be read gives a key of its own per run: nothing is trusted.
+pub(crate) fn exe_identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let hash = || -> std::io::Result<String> {
+            let mut file = fs::File::open(std::env::current_exe()?)?;
+            let mut hasher = key_hasher();
+            std::io::copy(&mut file, &mut hasher)?;
+            Ok(hasher.finish())
+        };
+        hash().unwrap_or_else(|_| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            format!("unreadable {} {now}", std::process::id())
+        })
+    })
 }
 
 /// What the cache says of the build that wrote it, for `global`.
