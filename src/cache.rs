@@ -136,12 +136,77 @@ pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
         .map(|d| d.as_nanos())
 }
 
-/// What identifies the running executable: its size and modification time.
-pub(crate) fn exe_identity() -> String {
-    std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| format!("{}:{}", m.len(), mtime(&m).unwrap_or(0)))
-        .unwrap_or_else(|_| "unknown".to_string())
+/// What identifies the running executable: the SHA-256 of its bytes, found once per process.
+///
+/// The caches hold what this code made of the sources, so they must change with the code and
+/// with nothing else: the same gazette build (restored from a CI cache, copied, installed
+/// again, given a new mtime) keeps them; any other build, however small the change, does not.
+/// A key made at compile time from the sources would miss what they do not say (the
+/// compiler, its flags, the locked dependencies' code), so the bytes themselves are keyed.
+/// An executable that cannot be read gives a key of its own per run: nothing is trusted.
+pub(crate) fn exe_identity() -> &'static str {
+    exe_identity_in(None)
+}
+
+/// The file of a state folder that remembers the executable's digest for its identity.
+const EXE_FILE: &str = "executable";
+
+/// [`exe_identity`], remembered in the state folder `state`: hashing an executable of a
+/// hundred megabytes costs more than an unchanged rebuild of a large archive, so its digest
+/// is kept with the executable's identity (size, modification and change time, inode,
+/// device — as the load cache trusts a Markdown file's) and hashed again only when that
+/// changes. The first call of a process decides.
+pub(crate) fn exe_identity_in(state: Option<&Tree>) -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let path = std::env::current_exe().ok();
+        let stamp = path
+            .as_ref()
+            .and_then(|p| fs::metadata(p).ok())
+            .map(|m| crate::content::cache::Stamp::of(&m));
+        let line = stamp.map(|s| {
+            format!(
+                "{} {} {} {} {} ",
+                s.len, s.mtime_ns, s.ctime_ns, s.ino, s.dev
+            )
+        });
+        if let (Some(state), Some(line)) = (state, &line)
+            && let Ok(bytes) = state.read(EXE_FILE)
+            && let Some(digest) = std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|t| t.strip_prefix(line.as_str()))
+            && digest.len() == 64
+            && digest.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return digest.to_string();
+        }
+        let hash = |path: &Path| -> std::io::Result<String> {
+            let mut file = fs::File::open(path)?;
+            let mut hasher = key_hasher();
+            std::io::copy(&mut file, &mut hasher)?;
+            Ok(hasher.finish())
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        match path.as_deref().map(hash) {
+            Some(Ok(digest)) => {
+                // Remembered only for an executable that has not changed for a while: one
+                // written in the same clock tick as it was stated could keep its stamp.
+                let settled = stamp.is_some_and(|s| {
+                    s.mtime_ns.max(s.ctime_ns) < now - crate::content::cache::RACY_WINDOW_NS * 20
+                });
+                if let (Some(state), Some(line), true) = (state, &line, settled) {
+                    let text = format!("{line}{digest}");
+                    let _ = state.write_file(Path::new(EXE_FILE), |f| {
+                        std::io::Write::write_all(f, text.as_bytes())
+                    });
+                }
+                digest
+            }
+            _ => format!("unreadable {} {now}", std::process::id()),
+        }
+    })
 }
 
 /// What the cache says of the build that wrote it, for `global`.

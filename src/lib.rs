@@ -324,6 +324,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .unwrap_or_else(|| options.root.join("public"));
     let places = output::places(&options.root, &output_dir, options.cache_dir.as_deref())?;
     let mut state = state::State::locate(&places.root, places.cache_dir.as_deref(), &places.output);
+    cache::exe_identity_in(state.dir());
     // The other caches of the last build are read while the indexes are built.
     let cached = state.dir().filter(|_| !options.no_cache);
     let (site, load_started, (page_cache, memos)) = load_with(

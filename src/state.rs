@@ -4,9 +4,9 @@
 //! load cache, the body memos, the file cache, and the record that gazette builds into that
 //! folder — lives in a cache folder, `<root>/.gazette-cache/` unless `--cache-dir` names
 //! another. Each output folder has its own folder in it, named after the output folder and
-//! a key of its resolved path (`public-1f0c…`), so that two output folders built from one
-//! site, or from two sites sharing a cache folder, never share or overwrite each other's
-//! state. Nothing in the cache folder is reached through a symbolic link: the default
+//! a key of its path (`public-1f0c…`, see [`state_name`]), so that two output folders built
+//! from one site, or from two sites sharing a cache folder, never share or overwrite each
+//! other's state, while a site checked out again elsewhere finds its state. Nothing in the cache folder is reached through a symbolic link: the default
 //! `.gazette-cache` and every folder inside a cache folder are made real folders (a link is
 //! removed, its target left alone) before anything is written there.
 //!
@@ -46,8 +46,13 @@ pub struct State {
 }
 
 /// The name of an output folder's state folder: its last part (letters, digits, `-`, `_`
-/// and `.` only) and the first 16 hexadecimal digits of the SHA-256 of its resolved path.
-pub fn state_name(output: &Path) -> String {
+/// and `.` only) and the first 16 hexadecimal digits of a SHA-256 that tells the output
+/// folder apart from every other one sharing the cache folder `cache`. When both the output
+/// folder and the cache folder are inside the site root, it is of their paths relative to the
+/// root — the same wherever the site is checked out, so that a CI runner that checks the
+/// repository out at another path still finds the state it restored; otherwise it is of the
+/// output folder's resolved path. All three paths are resolved.
+pub fn state_name(root: &Path, cache: &Path, output: &Path) -> String {
     let stem: String = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -63,7 +68,20 @@ pub fn state_name(output: &Path) -> String {
         .take(40)
         .collect();
     let stem = stem.trim_start_matches('.');
-    let key = crate::cache::key_of(output.as_os_str().as_encoded_bytes());
+    let key = match (output.strip_prefix(root), cache.strip_prefix(root)) {
+        // Given the cache folder, its path from the root names the root, and the output's
+        // path from the root then names the output folder: no two output folders sharing a
+        // cache folder get the same key. The leading NUL keeps these keys apart from those
+        // of resolved paths, which never start with one.
+        (Ok(out), Ok(cache)) => {
+            let mut bytes = b"\0in-root\0".to_vec();
+            bytes.extend_from_slice(cache.as_os_str().as_encoded_bytes());
+            bytes.push(0);
+            bytes.extend_from_slice(out.as_os_str().as_encoded_bytes());
+            crate::cache::key_of(&bytes)
+        }
+        _ => crate::cache::key_of(output.as_os_str().as_encoded_bytes()),
+    };
     if stem.is_empty() {
         format!("output-{}", &key[..16])
     } else {
@@ -96,9 +114,10 @@ impl State {
             Some(dir) => (Tree::new(dir), None),
             None => (Tree::new(root.join(CACHE_DIR)), Some(root.to_path_buf())),
         };
+        let key = PathBuf::from(state_name(root, cache.root(), output));
         let mut state = State {
             cache,
-            key: PathBuf::from(state_name(output)),
+            key,
             dir: None,
             default_in,
             output: output.to_path_buf(),

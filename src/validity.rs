@@ -192,6 +192,7 @@ mod tests {
             positions: Default::default(),
             front: [0; 32],
             stamp: Default::default(),
+            digest: [0; 32],
             reused: false,
         }
     }

@@ -17,8 +17,12 @@
 //!
 //! # Where trust comes from
 //!
-//! A record is used again only if the file's stamp now — size, modification time, status
-//! change time (ctime), inode and device — is exactly the stamp taken when it was read. Any
+//! A record is used again without opening the file only if the file's stamp now — size,
+//! modification time, status change time (ctime), inode and device — is exactly the stamp
+//! taken when it was read. Otherwise, when the cache holds a record of the same path, the
+//! file is read and the record is taken if the SHA-256 of its bytes is the one stored with
+//! the record (the record then bears the file's new stamp): a fresh checkout, a copy or a
+//! `touch` gives every file a new stamp but not new bytes, and is not parsed again. Any
 //! write to a file sets its ctime to the current time, which no program can set back (unlike
 //! the mtime, which `touch -d`, `tar` or `rsync -t` restore), so an edit that keeps the size
 //! and restores the mtime is still seen; a file replaced by another (an editor's
@@ -37,7 +41,9 @@
 //! [`RACY_WINDOW_NS`]. A write made after the file was stated happens after that start, and
 //! so gives the file a time later than the stored one, as long as the file system's clock
 //! is within the window of the system's. A file edited just before a build is simply read
-//! once more by the next one.
+//! and hashed once more by the next one. A record taken by its bytes needs no such rule:
+//! the digest is of the very bytes that were parsed, and the stamp it is given was taken
+//! before they were read, so the racy rule guards it in the next load as any other.
 //!
 //! # The file
 //!
@@ -66,7 +72,7 @@ use super::{Attachment, Document, Issue};
 pub const RACY_WINDOW_NS: i128 = 50_000_000;
 
 /// The first bytes of a cache file; the digit is the format version.
-const MAGIC: &[u8] = b"gazette-load-cache 3\n";
+const MAGIC: &[u8] = b"gazette-load-cache 4\n";
 const DIGEST_LEN: usize = 32;
 
 /// What identifies a file's content without reading it.
@@ -170,6 +176,25 @@ impl Record {
             Record::Document(d) => &d.stamp,
         }
     }
+
+    /// The SHA-256 of the file's bytes the record was made from.
+    pub(super) fn digest(&self) -> &[u8; 32] {
+        match self {
+            Record::Issue(i) => &i.digest,
+            Record::Document(d) => &d.digest,
+        }
+    }
+}
+
+/// What the cache holds of a file the load found.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Hit<'a> {
+    /// A record whose stamp is the file's and old enough to trust: taken without opening
+    /// the file.
+    Trusted(&'a Record),
+    /// A record of the same path whose stamp is not the file's, or too recent: taken only if
+    /// the file's bytes have the record's SHA-256.
+    Check(&'a Record),
 }
 
 /// A record as it is written: borrowed from the archive (serialised as [`Record`] is).
@@ -258,12 +283,13 @@ impl LoadCache {
     }
 
     /// For each file (its path from the site root and its stamp now), the record the cache
-    /// holds of it if that can be trusted: the stamp is the same, and the file had last
-    /// changed more than [`RACY_WINDOW_NS`] before the load that read it started.
+    /// holds of it: [`Hit::Trusted`] when the stamp is the same and the file had last
+    /// changed more than [`RACY_WINDOW_NS`] before the load that read it started, else
+    /// [`Hit::Check`].
     pub(super) fn trusted<'a, 'f>(
         &'a self,
         files: impl IntoIterator<Item = (&'f str, Option<&'f Stamp>)>,
-    ) -> Vec<Option<&'a Record>> {
+    ) -> Vec<Option<Hit<'a>>> {
         let cutoff = self.started_ns.saturating_sub(RACY_WINDOW_NS);
         // The files come in the order of the last load, but for those added or removed: try
         // the record after the last one found before looking the path up.
@@ -289,8 +315,13 @@ impl LoadCache {
                 next = at + 1;
                 let record = &self.records[at];
                 let stored = record.stamp();
-                (stored == stamp && stored.mtime_ns < cutoff && stored.ctime_ns < cutoff)
-                    .then_some(record)
+                Some(
+                    if stored == stamp && stored.mtime_ns < cutoff && stored.ctime_ns < cutoff {
+                        Hit::Trusted(record)
+                    } else {
+                        Hit::Check(record)
+                    },
+                )
             })
             .collect()
     }
@@ -662,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn a_file_written_within_the_racy_window_is_read_again() {
+    fn a_file_written_within_the_racy_window_is_read_and_checked_again() {
         let site = Site::new("racy");
         wait_out_the_racy_window();
         // Written again with the same bytes: the stamp may not change at all on a file system
@@ -675,6 +706,20 @@ mod tests {
         cache.started_ns = written.ctime_ns.max(written.mtime_ns) + 10_000_000;
         assert_eq!(stamp_of(&path), written);
 
+        // Its bytes are those of the record: taken, once they are read and hashed.
+        let (archive, _) = site.load_cached(Some(&cache));
+        assert_eq!(reused(&archive), all_but(&archive, &[]));
+        assert_eq!(normalised(&archive), normalised(&site.load()));
+
+        // A change made in the same clock tick, as the stamp cannot show it: the record's
+        // bytes are no longer the file's, so the file is parsed again.
+        for record in &mut cache.records {
+            if let Record::Document(d) = record
+                && d.source == WZF
+            {
+                Arc::make_mut(d).digest[0] ^= 1;
+            }
+        }
         let (archive, mut next) = site.load_cached(Some(&cache));
         assert_eq!(reused(&archive), all_but(&archive, &[WZF]));
         assert_eq!(normalised(&archive), normalised(&site.load()));
@@ -683,6 +728,38 @@ mod tests {
         age(&mut next);
         let (archive, _) = site.load_cached(Some(&next));
         assert_eq!(reused(&archive), all_but(&archive, &[]));
+    }
+
+    #[test]
+    fn a_file_with_a_new_identity_and_the_same_bytes_keeps_its_record() {
+        let site = Site::new("checkout");
+        let (_, mut cache) = site.load_cached(None);
+        age(&mut cache);
+        // As a fresh checkout writes it: a new file (new inode and times), the same bytes.
+        let path = site.file(WZF);
+        let bytes = fs::read(&path).unwrap();
+        let before = stamp_of(&path);
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, &bytes).unwrap();
+        assert_ne!(stamp_of(&path), before);
+
+        let (archive, _) = site.load_cached(Some(&cache));
+        assert_eq!(reused(&archive), all_but(&archive, &[]));
+        assert_eq!(normalised(&archive), normalised(&site.load()));
+        // The record now bears the file's new identity.
+        let doc = archive.documents.iter().find(|d| d.source == WZF).unwrap();
+        assert_eq!(doc.stamp, stamp_of(&path));
+        assert_eq!(
+            doc.body.read(WZF).unwrap(),
+            site.load()
+                .documents
+                .iter()
+                .find(|d| d.source == WZF)
+                .unwrap()
+                .body
+                .read(WZF)
+                .unwrap()
+        );
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub struct Issue {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The identity of `_index.md` when it was read.
     pub stamp: Stamp,
+    /// The SHA-256 of the bytes of `_index.md` that were read: what lets a load take the
+    /// record for a file whose identity changed (a fresh checkout) but whose bytes did not.
+    pub digest: [u8; 32],
     /// Whether the issue was taken from the [`LoadCache`] instead of being parsed.
     #[serde(skip)]
     pub reused: bool,
@@ -207,6 +210,9 @@ pub struct Document {
     pub positions: BTreeMap<String, (usize, usize)>,
     /// The identity of the file when it was read.
     pub stamp: Stamp,
+    /// The SHA-256 of the file's bytes that were read (see [`Issue::digest`]); also the key
+    /// of the body's text for the body memos.
+    pub digest: [u8; 32],
     /// The key (see [`crate::cache::key_of`]) of the file's path and front matter: what the
     /// record holds but the body (the site's settings, from which the record is also made, are
     /// keyed apart).
@@ -585,8 +591,11 @@ fn load_found(
         .par_iter()
         .zip(&hits)
         .filter(|(f, _)| !matches!(f.kind, FoundKind::Asset { .. }))
-        .map(|(f, hit)| match hit.and_then(|r| reuse(f, r, config)) {
-            Some(reused) => Ok(reused),
+        .map(|(f, hit)| match hit {
+            Some(cache::Hit::Trusted(r)) => {
+                reuse(f, r, config).map_or_else(|| parse_file(f, config), Ok)
+            }
+            Some(cache::Hit::Check(r)) => check_file(f, r, config),
             None => parse_file(f, config),
         })
         .collect();
@@ -644,12 +653,33 @@ fn load_found(
     Ok((archive, started))
 }
 
-/// What the trusted `record` gives for `found`, and the record again for the next cache.
+/// Reads `found`, whose identity is not the one of its `record`: when its bytes are those
+/// the record was made from (same SHA-256) the record is taken, with the identity the file
+/// has now; otherwise the bytes read are parsed.
+fn check_file(
+    found: &Found,
+    record: &cache::Record,
+    config: &Config,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let stamp = stamp_of(found)?;
+    let (bytes, _) =
+        read_bytes_at(&found.path, &found.rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
+    let same = <sha2::Sha256 as sha2::Digest>::digest(&bytes)[..] == record.digest()[..];
+    match same.then(|| reuse(found, record, config)).flatten() {
+        Some(reused) => Ok(reused),
+        None => parse_bytes(found, config, stamp, &bytes),
+    }
+}
+
+/// What the `record` of `found` (trusted, or checked against its bytes) gives for it, with
+/// the identity `found` has now, and the record again for the next cache.
 fn reuse(found: &Found, record: &cache::Record, config: &Config) -> Option<Parsed> {
+    let stamp = found.stamp?;
     let parsed = match (record, &found.kind) {
         (cache::Record::Issue(issue), FoundKind::Issue { dir }) => {
             let mut issue = Issue::clone(issue);
             issue.assets.clear();
+            issue.stamp = stamp;
             issue.reused = true;
             Parsed::Issue(*dir, Box::new(issue))
         }
@@ -659,7 +689,8 @@ fn reuse(found: &Found, record: &cache::Record, config: &Config) -> Option<Parse
             let mut doc = Document::clone(doc);
             doc.issue = 0;
             doc.body.path = found.path.clone();
-            doc.body.modified = found.stamp.as_ref()?.modified();
+            doc.body.modified = stamp.modified();
+            doc.stamp = stamp;
             doc.reused = true;
             Parsed::Document(*dir, Box::new(doc))
         }
@@ -833,6 +864,16 @@ fn read_text_at(
     rel: &str,
     limit: u64,
 ) -> Result<(String, Option<std::time::SystemTime>), Diagnostic> {
+    let (bytes, modified) = read_bytes_at(path, rel, limit)?;
+    Ok((text_of(&bytes, rel)?, modified))
+}
+
+/// The bytes of a file, within the size limit, with the modification time of the file read.
+fn read_bytes_at(
+    path: &Path,
+    rel: &str,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<std::time::SystemTime>), Diagnostic> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| {
         Diagnostic::error(rel, 1, 1, "unreadable-file", format!("cannot read: {e}"))
@@ -866,9 +907,14 @@ fn read_text_at(
         )
         .with_hint("split the document, or move large data into a separate asset"));
     }
-    let Ok(text) = simdutf8::basic::from_utf8(&bytes) else {
+    Ok((bytes, meta.modified().ok()))
+}
+
+/// The text of a file's bytes: UTF-8, BOM removed, CRLF folded.
+fn text_of(bytes: &[u8], rel: &str) -> Result<String, Diagnostic> {
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         // The slower validator says where.
-        let valid = std::str::from_utf8(&bytes)
+        let valid = std::str::from_utf8(bytes)
             .err()
             .map_or(0, |e| e.valid_up_to());
         let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
@@ -881,23 +927,48 @@ fn read_text_at(
     if text.contains('\r') {
         text = text.replace("\r\n", "\n");
     }
-    Ok((text, meta.modified().ok()))
+    Ok(text)
 }
 
-fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
-    let rel = found.rel.as_str();
-    let stamp = match found.stamp {
-        Some(stamp) => stamp,
+/// The stamp of `found`, taken before it was read, or taken now.
+fn stamp_of(found: &Found) -> Result<Stamp, Vec<Diagnostic>> {
+    match found.stamp {
+        Some(stamp) => Ok(stamp),
         None => std::fs::metadata(&found.path)
             .map(|m| Stamp::of(&m))
             .map_err(|e| {
                 vec![
-                    Diagnostic::error(rel, 1, 1, "unreadable-file", format!("cannot read: {e}"))
-                        .with_hint("check that the file exists and is readable"),
+                    Diagnostic::error(
+                        &found.rel,
+                        1,
+                        1,
+                        "unreadable-file",
+                        format!("cannot read: {e}"),
+                    )
+                    .with_hint("check that the file exists and is readable"),
                 ]
-            })?,
-    };
-    let text = read_text(&found.path, rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
+            }),
+    }
+}
+
+/// Reads and parses `found`.
+fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
+    let stamp = stamp_of(found)?;
+    let (bytes, _) =
+        read_bytes_at(&found.path, &found.rel, MAX_MARKDOWN_BYTES).map_err(|d| vec![d])?;
+    parse_bytes(found, config, stamp, &bytes)
+}
+
+/// Parses `bytes`, read from `found` after its identity `stamp` was taken.
+fn parse_bytes(
+    found: &Found,
+    config: &Config,
+    stamp: Stamp,
+    bytes: &[u8],
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let rel = found.rel.as_str();
+    let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
+    let text = text_of(bytes, rel).map_err(|d| vec![d])?;
     if text.trim().is_empty() {
         return Err(vec![
             Diagnostic::error(rel, 1, 1, "empty-file", "the file is empty")
@@ -1017,6 +1088,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
                 assets: Vec::new(),
                 extra: raw.extra,
                 stamp,
+                digest,
                 reused: false,
             }),
         ));
@@ -1246,6 +1318,7 @@ fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>>
             body_line: split.body_line,
             positions: keys,
             stamp,
+            digest,
             front: {
                 let mut h = crate::cache::key_hasher();
                 h.update(rel.as_bytes());

@@ -574,20 +574,15 @@ impl<'a> Renderer<'a> {
         &self.keys
     }
 
-    /// The memo key of document `d`'s body: its file's identity as loaded, its page's
-    /// place and the settings its HTML depends on. A memo is used only for a file whose
-    /// record came from the load cache: that is when its identity is known to stand for
-    /// the text the memo was made from.
+    /// The memo key of document `d`'s body: the SHA-256 of its file's bytes as loaded, its
+    /// page's place and the settings its HTML depends on. A memo is used only for a file
+    /// whose record came from the load cache (found by its identity, or by its bytes after
+    /// a fresh checkout): that is when the digest is known to stand for the file's text now.
     fn body_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
-        let s = &doc.stamp;
         format!(
-            "{} {} {} {} {} {} {} {}",
-            s.len,
-            s.mtime_ns,
-            s.ctime_ns,
-            s.ino,
-            s.dev,
+            "{} {} {} {}",
+            crate::cache::hex(&doc.digest),
             doc.body_line,
             self.config.raw_html,
             root_for(self.config, &self.index.doc_paths[d])

@@ -6,6 +6,7 @@ mod build;
 mod bundled;
 mod cli;
 mod edit_sequences;
+mod fresh_checkout;
 mod golden;
 mod html_checkers;
 mod import;

@@ -206,7 +206,11 @@ fn a_cache_dir_elsewhere_holds_the_state_and_the_root_gets_none() {
     };
     gazette::build(&with_cache()).unwrap();
     assert!(!site.path().join(gazette::cache::CACHE_DIR).exists());
-    let state = cache.join(gazette::state::state_name(&out.canonicalize().unwrap()));
+    let state = cache.join(gazette::state::state_name(
+        &site.path().canonicalize().unwrap(),
+        &cache.canonicalize().unwrap(),
+        &out.canonicalize().unwrap(),
+    ));
     assert!(state.join("files/index").is_file());
     std::thread::sleep(std::time::Duration::from_millis(200));
     let again = gazette::build(&with_cache()).unwrap();

@@ -105,8 +105,10 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// folder `<root>/.gazette-cache`.
 pub fn state_dir(root: &Path, output: &Path) -> PathBuf {
     let output = output.canonicalize().unwrap();
-    root.join(gazette::cache::CACHE_DIR)
-        .join(gazette::state::state_name(&output))
+    let root = root.canonicalize().unwrap();
+    let cache = root.join(gazette::cache::CACHE_DIR);
+    let name = gazette::state::state_name(&root, &cache, &output);
+    cache.join(name)
 }
 
 /// Compares `actual` with the tree at `expected`: missing, extra and different files all fail,
