@@ -27,22 +27,10 @@ fn checkout(from: &Path, to: &Path) {
 /// Restores the folder `name` of `from` into `to` as a CI cache does: the same bytes, and
 /// the files' modification times too when `times` (as `tar` keeps them).
 fn restore(from: &Path, to: &Path, name: &str, times: bool) {
-    copy_tree(&from.join(name), &to.join(name));
-    if !times {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(from.join(name)) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let target = to.join(entry.path().strip_prefix(from).unwrap());
-            let mtime = entry.metadata().unwrap().modified().unwrap();
-            fs::File::options()
-                .write(true)
-                .open(&target)
-                .unwrap()
-                .set_modified(mtime)
-                .unwrap();
-        }
+    if times {
+        copy_with_times(&from.join(name), &to.join(name));
+    } else {
+        copy_tree(&from.join(name), &to.join(name));
     }
 }
 

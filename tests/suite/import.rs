@@ -4,22 +4,21 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use gazette::import;
 
 use crate::support::*;
 
-fn gazette(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .output()
-        .expect("the gazette binary runs");
-    Run {
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+/// `gazette import SOURCE --issue ISSUE --root ROOT`.
+fn run_import(source: &Path, issue: &str, root: &Path) -> Run {
+    run_gazette_with(&[
+        "import",
+        source.to_str().unwrap(),
+        "--issue",
+        issue,
+        "--root",
+        root.to_str().unwrap(),
+    ])
 }
 
 /// The test issues: folders of `tests/import/` with a `source.txt` and a `truth/`.
@@ -106,7 +105,7 @@ fn test_issues_import_to_their_golden_drafts_and_reports() {
         pdfs += usize::from(file_name.ends_with(".pdf"));
         let source = site.path().join(file_name);
         fs::copy(&input, &source).unwrap();
-        let run = gazette(&[
+        let run = run_gazette_with(&[
             "import",
             source.to_str().unwrap(),
             "--issue",
@@ -120,7 +119,7 @@ fn test_issues_import_to_their_golden_drafts_and_reports() {
         let report = run.stdout.replace(source.to_str().unwrap(), file_name);
         let written = site.path().join("content/2020/03");
         fs::write(written.join("report.txt"), &report).unwrap();
-        let json = gazette(&[
+        let json = run_gazette_with(&[
             "import",
             source.to_str().unwrap(),
             "--issue",
@@ -235,14 +234,7 @@ fn bad_inputs_get_a_clear_error_and_write_nothing() {
         ),
     ] {
         let site = site_from(&repo().join("tests/import/site"));
-        let run = gazette(&[
-            "import",
-            invalid(case).to_str().unwrap(),
-            "--issue",
-            "2020/3",
-            "--root",
-            site.path().to_str().unwrap(),
-        ]);
+        let run = run_import(&invalid(case), "2020/3", site.path());
         assert_eq!(run.status, Some(status), "{case}: {}", run.stderr);
         let flat = run.stderr.replace(
             &format!("{}/", invalid(case).parent().unwrap().display()),
@@ -258,14 +250,7 @@ fn bad_inputs_get_a_clear_error_and_write_nothing() {
     let site = site_from(&repo().join("tests/import/site"));
     let pdf = site.path().join("issue.pdf");
     fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
-    let run = gazette(&[
-        "import",
-        pdf.to_str().unwrap(),
-        "--issue",
-        "2020/3",
-        "--root",
-        site.path().to_str().unwrap(),
-    ]);
+    let run = run_import(&pdf, "2020/3", site.path());
     assert_eq!(run.status, Some(1));
     assert!(
         run.stderr
@@ -290,14 +275,7 @@ fn an_issue_folder_holding_markdown_is_refused() {
     )
     .unwrap();
     let source = repo().join("tests/import/county-formfeed/source.txt");
-    let run = gazette(&[
-        "import",
-        source.to_str().unwrap(),
-        "--issue",
-        "2020/3",
-        "--root",
-        site.path().to_str().unwrap(),
-    ]);
+    let run = run_import(&source, "2020/3", site.path());
     assert_eq!(run.status, Some(2), "{}", run.stderr);
     assert!(
         run.stderr.contains("already holds Markdown (_index.md)"),
@@ -315,14 +293,7 @@ fn a_symbolic_link_is_no_way_out() {
     fs::create_dir_all(site.path().join("content")).unwrap();
     std::os::unix::fs::symlink(outside.path(), site.path().join("content/2020")).unwrap();
     let source = repo().join("tests/import/county-formfeed/source.txt");
-    let run = gazette(&[
-        "import",
-        source.to_str().unwrap(),
-        "--issue",
-        "2020/3",
-        "--root",
-        site.path().to_str().unwrap(),
-    ]);
+    let run = run_import(&source, "2020/3", site.path());
     assert_eq!(run.status, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
     assert_eq!(
@@ -374,14 +345,7 @@ fn editor_workflow_import_check_review_publish() {
     let site = site_from(&repo().join("tests/import/site"));
     let root = site.path().to_str().unwrap();
     let source = repo().join("tests/import/city-markers/source.txt");
-    let run = gazette(&[
-        "import",
-        source.to_str().unwrap(),
-        "--issue",
-        "2021/1",
-        "--root",
-        root,
-    ]);
+    let run = run_import(&source, "2021/1", site.path());
     assert_eq!(run.status, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("lzbf-2020-92.md"), "{}", run.stdout);
     let issue = site.path().join("content/2021/01");
@@ -395,7 +359,7 @@ fn editor_workflow_import_check_review_publish() {
             .contains("serial: 1\n")
     );
 
-    let check = gazette(&["check", "--format", "json", "--root", root]);
+    let check = run_gazette_with(&["check", "--format", "json", "--root", root]);
     assert_eq!(
         check.status,
         Some(1),
@@ -420,7 +384,7 @@ fn editor_workflow_import_check_review_publish() {
         .nth(first["line"].as_u64().unwrap() as usize - 1)
         .unwrap();
     assert_eq!(line, "draft: true", "the warning points at the key");
-    let allow = gazette(&["check", "--allow-warnings", "--root", root]);
+    let allow = run_gazette_with(&["check", "--allow-warnings", "--root", root]);
     assert_eq!(allow.status, Some(0), "{}{}", allow.stdout, allow.stderr);
 
     let out = site.path().join("public");
@@ -436,7 +400,7 @@ fn editor_workflow_import_check_review_publish() {
         "no draft in feeds, lookup, manifest or the issue page"
     );
 
-    let with = gazette(&["build", "--drafts", "--no-search", "--root", root]);
+    let with = run_gazette_with(&["build", "--drafts", "--no-search", "--root", root]);
     assert_eq!(with.status, Some(0), "{}", with.stderr);
     let html = fs::read_to_string(&page).unwrap();
     assert!(
@@ -450,7 +414,7 @@ fn editor_workflow_import_check_review_publish() {
     );
 
     without_drafts(&issue);
-    let check = gazette(&["check", "--root", root]);
+    let check = run_gazette_with(&["check", "--root", root]);
     assert_eq!(
         check.status,
         Some(0),

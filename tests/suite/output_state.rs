@@ -340,25 +340,6 @@ fn assert_untouched(before: &[(PathBuf, Vec<u8>, std::time::SystemTime)], dir: &
     );
 }
 
-/// Copies `from` to `to` with the files' modification times, so that the copy looks like
-/// the published files to anything that compares sizes and times.
-fn copy_with_times(from: &Path, to: &Path) {
-    copy_tree(from, to);
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let target = to.join(entry.path().strip_prefix(from).unwrap());
-            let mtime = entry.metadata().unwrap().modified().unwrap();
-            fs::File::options()
-                .write(true)
-                .open(&target)
-                .unwrap()
-                .set_modified(mtime)
-                .unwrap();
-        }
-    }
-}
-
 /// Where a link is put before a build: inside the output folder or inside the build state.
 #[derive(Clone, Copy, Debug)]
 enum Spot {

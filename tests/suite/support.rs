@@ -56,6 +56,25 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Copies `from` to `to` with the files' modification times, so that the copy looks like
+/// the published files to anything that compares sizes and times.
+pub fn copy_with_times(from: &Path, to: &Path) {
+    copy_tree(from, to);
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            let mtime = entry.metadata().unwrap().modified().unwrap();
+            fs::File::options()
+                .write(true)
+                .open(&target)
+                .unwrap()
+                .set_modified(mtime)
+                .unwrap();
+        }
+    }
+}
+
 /// Assembles a site from `fixture` (everything but `expected*`) in a temporary folder, with
 /// the repository's default theme unless the fixture brings its own `themes/`.
 pub fn site_from(fixture: &Path) -> TempDir {
@@ -229,11 +248,10 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs the `gazette` binary with `args` followed by `path`.
-pub fn run_gazette(args: &[&str], path: &Path) -> Run {
+/// Runs the `gazette` binary with `args`.
+pub fn run_gazette_with(args: &[&str]) -> Run {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(args)
-        .arg(path)
         .output()
         .expect("the gazette binary runs");
     Run {
@@ -241,4 +259,11 @@ pub fn run_gazette(args: &[&str], path: &Path) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Runs the `gazette` binary with `args` followed by `path`.
+pub fn run_gazette(args: &[&str], path: &Path) -> Run {
+    let mut all = args.to_vec();
+    all.push(path.to_str().expect("test paths are UTF-8"));
+    run_gazette_with(&all)
 }
