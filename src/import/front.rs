@@ -217,22 +217,31 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
     if let Some((d, at, note)) = until {
         push("valid_until", d.to_string(), Some(at), note);
     }
-    let pages: Vec<u32> = item
+    let pages: Vec<(u32, bool)> = item
         .blocks
         .iter()
         .flat_map(|b| match b {
-            Block::Line(t) => vec![t.page],
-            Block::Signature { lines, .. } => lines.iter().map(|l| l.page).collect(),
+            Block::Line(t) => vec![(t.page, t.page_inferred)],
+            Block::Signature { lines, .. } => {
+                lines.iter().map(|l| (l.page, l.page_inferred)).collect()
+            }
             Block::Heading(..) => vec![],
         })
-        .flatten()
+        .filter_map(|(p, inferred)| p.map(|p| (p, inferred)))
         .collect();
-    if let (Some(first), Some(last)) = (pages.iter().min(), pages.iter().max()) {
+    let first = pages.iter().min_by_key(|p| p.0);
+    let last = pages.iter().max_by_key(|p| p.0);
+    if let (Some(first), Some(last)) = (first, last) {
+        let note = if first.1 || last.1 {
+            "inferred: a page of the item prints no page number; counted from the numbers printed around it"
+        } else {
+            "from the printed page numbers"
+        };
         push(
             "pages",
-            format!("[{first}, {last}]"),
+            format!("[{}, {}]", first.0, last.0),
             None,
-            Some("from the printed page numbers".into()),
+            Some(note.into()),
         );
     }
     push("position", position.to_string(), None, None);

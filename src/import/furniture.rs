@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::join;
 use super::layout::Page;
+use super::pages::{self, Stretch};
 
 /// Where a line was read: its line in a text source, and the page of the source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -55,6 +56,8 @@ pub struct Text {
     pub indented: bool,
     /// A page break precedes it.
     pub page_break_before: bool,
+    /// The printed page is inferred: the page prints no number ([`super::pages`]).
+    pub page_inferred: bool,
 }
 
 /// A line taken out as furniture, for the report.
@@ -75,7 +78,7 @@ pub struct Cleaned {
     pub lines: Vec<Text>,
     /// The furniture removed.
     pub removed: Vec<Removed>,
-    /// Printed page numbers that were inferred (text before the first page number).
+    /// Some printed page numbers were inferred: pages that print none.
     pub inferred_pages: bool,
 }
 
@@ -141,7 +144,9 @@ const PREFIX: usize = 8;
 /// Furniture is short.
 const MAX_HEAD: usize = 40;
 
-fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
+/// The printed pages, whether lines have positions, and whether page numbers close their
+/// page (one text whose last line is a page number).
+fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool, bool) {
     let positioned = pages
         .iter()
         .any(|p| p.lines.iter().any(|l| l.bbox.is_some()));
@@ -175,7 +180,7 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
             }
             out.push(v);
         }
-        return (out, positioned);
+        return (out, positioned, false);
     }
     // One page of text: page numbers divide it. A number opens the page it numbers, unless
     // the text ends with one: then each closes its page (printed at the foot).
@@ -217,7 +222,15 @@ fn split_pages(pages: &[Page]) -> (Vec<VPage<'_>>, bool) {
     if !current.lines.is_empty() || out.is_empty() {
         out.push(current);
     }
-    (out, false)
+    (out, false, foot)
+}
+
+/// A line the extraction began a new block of text with: one space, then text (`pdftotext`
+/// writes it where a page's or a frame's text begins; an indented paragraph or centred
+/// text has more).
+fn block_start(raw: &str) -> bool {
+    raw.strip_prefix(' ')
+        .is_some_and(|r| r.starts_with(|c: char| !c.is_whitespace()))
 }
 
 /// The key of a line's place on its page, if it stands where furniture stands.
@@ -255,7 +268,7 @@ fn band(
 
 /// Finds and removes the furniture of `pages`; `sections` are the site's 栏目 names.
 pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
-    let (vpages, positioned) = split_pages(pages);
+    let (vpages, positioned, foot) = split_pages(pages);
     // Candidates: (band, shape prefix) → (vpage, line index, shape).
     let mut groups: BTreeMap<(String, String), Vec<Member>> = BTreeMap::new();
     for (p, v) in vpages.iter().enumerate() {
@@ -287,6 +300,8 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
     let mut heads: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut head_section: BTreeMap<usize, String> = BTreeMap::new();
     let mut tails: BTreeSet<String> = BTreeSet::new();
+    // The section each head's shape names, for the same head met inside a page's text.
+    let mut shape_section: BTreeMap<String, Option<String>> = BTreeMap::new();
     for members in groups.values() {
         let distinct: BTreeSet<usize> = members.iter().map(|m| m.0).collect();
         if distinct.len() < min_pages {
@@ -307,8 +322,9 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
             });
         // Heads whose words are all the same name no section.
         let varying = members.iter().any(|m| m.2.chars().count() > common);
-        for (p, i, _) in members {
+        for (p, i, shape) in members {
             heads.insert((*p, *i));
+            shape_section.entry(shape.clone()).or_insert(None);
             if !varying {
                 continue;
             }
@@ -332,36 +348,102 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                     || tail.chars().count() >= 2
                 {
                     head_section.insert(*p, tail.to_string());
+                    shape_section.insert(shape.clone(), Some(tail.to_string()));
                 }
             }
         }
     }
-    let mut out = Cleaned::default();
-    let first_number = vpages.iter().find_map(|v| v.number);
-    let mut page_no = first_number.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
-    out.inferred_pages = page_no.is_some() && vpages.first().is_some_and(|v| v.number.is_none());
+    // Without positions, a head met inside a page's text (not at its top or foot) opens a
+    // page that prints no number.
+    let mut mid_heads: BTreeMap<(usize, usize), Option<String>> = BTreeMap::new();
+    if !positioned {
+        for (p, v) in vpages.iter().enumerate() {
+            for (i, (line, _)) in v.lines.iter().enumerate() {
+                if heads.contains(&(p, i)) || Some(i) == v.number_line {
+                    continue;
+                }
+                let shape = masked(line.text.trim());
+                if shape.chars().count() >= PREFIX
+                    && let Some(s) = shape_section.get(&shape)
+                {
+                    mid_heads.insert((p, i), s.clone());
+                }
+            }
+        }
+    }
+    let text_pages = !positioned && pages.len() == 1;
+    let stretches: Vec<Stretch> = vpages
+        .iter()
+        .enumerate()
+        .map(|(p, v)| {
+            let content = |i: &usize| {
+                Some(*i) != v.number_line
+                    && !heads.contains(&(p, *i))
+                    && !mid_heads.contains_key(&(p, *i))
+                    && !v.lines[*i].0.text.trim().is_empty()
+            };
+            let first = (0..v.lines.len()).find(content);
+            let starts = if text_pages {
+                (0..v.lines.len())
+                    .filter(|i| first.is_some_and(|f| *i > f))
+                    .filter(|i| {
+                        mid_heads.contains_key(&(p, *i))
+                            || (content(i) && block_start(&v.lines[*i].0.text))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Stretch {
+                len: v.lines.len(),
+                number: v.number_line.zip(v.number),
+                first,
+                starts,
+            }
+        })
+        .collect();
+    let numbers = pages::assign(&stretches, text_pages, foot);
+    let mut out = Cleaned {
+        inferred_pages: numbers.iter().flatten().any(|n| n.inferred),
+        ..Cleaned::default()
+    };
     let mut section: Option<String> = None;
     let mut blank = true;
     for (p, v) in vpages.iter().enumerate() {
-        if v.number.is_some() {
-            page_no = v.number;
-        }
         if let Some(s) = head_section.get(&p) {
             section = Some(s.clone());
         }
         let mut page_break = p > 0;
+        let mut last_page = None;
         for (i, (line, src)) in v.lines.iter().enumerate() {
             let at = Where {
                 line: line.source_line,
                 page: pages[*src].index,
             };
             let raw = line.text.as_str();
+            let no = numbers[p][i];
+            if i > 0 && no.number.is_some() && no.number != last_page {
+                page_break = true;
+            }
+            last_page = no.number;
             if Some(i) == v.number_line {
                 out.removed.push(Removed {
                     at,
                     text: raw.trim().into(),
                     kind: "page-number",
                 });
+                continue;
+            }
+            if let Some(s) = mid_heads.get(&(p, i)) {
+                out.removed.push(Removed {
+                    at,
+                    text: raw.trim().into(),
+                    kind: "running-head",
+                });
+                if let Some(s) = s {
+                    section = Some(s.clone());
+                }
+                page_break = true;
                 continue;
             }
             if heads.contains(&(p, i)) {
@@ -383,12 +465,13 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                 text,
                 raw: raw.trim_end().to_string(),
                 at,
-                page: page_no,
+                page: no.number,
                 head_section: section.clone(),
                 banner,
                 blank_before: blank || page_break,
                 indented: raw.starts_with(|c: char| c.is_whitespace()),
                 page_break_before: page_break,
+                page_inferred: no.inferred,
             });
             blank = false;
             page_break = false;

@@ -156,6 +156,13 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
     // Short by print width and by characters: a line of digits is narrow but full.
     let short =
         |t: &Text| width(&t.text) + 3 < typical && t.text.chars().count() + 2 < typical_chars;
+    // A paragraph's first line is printed indented by two characters, which an extraction
+    // may drop: that short, it is still full.
+    let indent_short = |t: &Text| width(&t.text) + 3 + 4 >= typical;
+    let opened = |out: &Vec<(&Text, Vec<&str>)>, prev: &Text| {
+        out.last()
+            .is_some_and(|(first, parts)| parts.len() == 1 && std::ptr::eq(*first, prev))
+    };
     let mut out: Vec<(&Text, Vec<&str>)> = Vec::new();
     // Inside an enumeration (after a line ending in `：`), each `；` ends an entry.
     let mut enumerating = false;
@@ -168,7 +175,12 @@ fn paragraphs<'a>(run: &[&'a Text]) -> Vec<(&'a Text, String)> {
                     || enumerating && prev.text.ends_with('；')
                     || (prev.text.ends_with(SENTENCE_END) || prev.text.ends_with(['”', '）']))
                         && short(prev)
-                    || short(prev) && !prev.text.ends_with(['，', '、'])
+                    || short(prev)
+                        && !prev.text.ends_with(['，', '、'])
+                        && !(opened(&out, prev)
+                            && indent_short(prev)
+                            && (lines::marker(&prev.text).is_none()
+                                || prev.text.contains(['，', '：', '、'])))
                     || prev.text.ends_with(['：', ':'])
                         && prev.text.chars().count() < 40
                         && lines::addressees(&prev.text).is_some()
@@ -325,23 +337,85 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                 flush(&mut run, &mut out, &mut guesses);
                 out.push(format!("## {}", escape(h)));
             }
-            Block::Signature { lines: sig, .. } => {
+            Block::Signature {
+                lines: sig, organs, ..
+            } => {
                 flush(&mut run, &mut out, &mut guesses);
-                let text: Vec<String> = sig
-                    .iter()
-                    .map(|t| match lines::signature_organs(&t.raw) {
+                let mut text: Vec<String> = Vec::new();
+                let mut k = 0;
+                while k < sig.len() {
+                    let t = &sig[k];
+                    // A name broken before its bracketed part is one line.
+                    if let Some(next) = sig.get(k + 1)
+                        && next.text.starts_with('（')
+                        && organs.contains(&format!("{}{}", t.text, next.text))
+                    {
+                        text.push(escape(&format!("{}{}", t.text, next.text)));
+                        k += 2;
+                        continue;
+                    }
+                    text.push(match lines::signature_organs(&t.raw) {
                         Some(o) if o.len() > 1 => o.join(" "),
                         _ => escape(&t.text),
-                    })
-                    .collect();
+                    });
+                    k += 1;
+                }
                 out.push(text.join("\n"));
             }
         }
     }
     flush(&mut run, &mut out, &mut guesses);
-    let mut md = out.join("\n\n");
+    (join_blocks(&out), guesses)
+}
+
+/// An entry of an enumeration fits on about a line.
+const SHORT_ENTRY: usize = 40;
+
+/// Whether a block is an item of an ordered list (`1. …`).
+fn ordered_item(block: &str) -> bool {
+    let digits = block.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && block[digits..].starts_with(". ")
+}
+
+/// The blocks joined into the body. An ordered list of short entries that (all but the
+/// last) end in `；` is one enumeration and is written tight; a `（1）` paragraph after an entry that
+/// ends in `：` (which introduces it) is nested in that entry.
+fn join_blocks(out: &[String]) -> String {
+    let mut tight = vec![false; out.len()];
+    let mut k = 0;
+    while k < out.len() {
+        let mut m = k;
+        while m < out.len() && ordered_item(&out[m]) {
+            m += 1;
+        }
+        if m - k >= 2
+            && out[k..m - 1].iter().all(|b| b.ends_with('；'))
+            && out[k..m].iter().all(|b| b.chars().count() <= SHORT_ENTRY)
+        {
+            tight[k + 1..m].iter_mut().for_each(|t| *t = true);
+        }
+        k = m.max(k + 1);
+    }
+    let mut md = String::new();
+    let mut nest = false;
+    for (k, block) in out.iter().enumerate() {
+        let item = ordered_item(block);
+        let sub = !item && nest && lines::marker(block) == Some(Marker::SubNumber);
+        if item {
+            nest = block.ends_with('：');
+        } else if !sub {
+            nest = false;
+        }
+        if k > 0 {
+            md.push_str(if tight[k] { "\n" } else { "\n\n" });
+        }
+        if sub {
+            md.push_str("   ");
+        }
+        md.push_str(block);
+    }
     md.push('\n');
-    (md, guesses)
+    md
 }
 
 #[cfg(test)]

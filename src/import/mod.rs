@@ -4,8 +4,10 @@
 //! The work is a pipeline of small steps, each its own module: [`decode`] (UTF-8 or
 //! GB18030) → [`text`] (pages of lines) → [`chars`] (suspicious characters, radical forms
 //! mapped) → [`columns`] (two columns side by side) → [`furniture`] (page numbers, running
-//! heads, banners) → [`join`] (spaces that are layout) → [`contents`] (the issue's 目录) →
-//! [`split`] (items, reading order) → [`front`] (front matter from the text) → [`markup`]
+//! heads, banners; [`pages`]: printed page numbers, inferred where none is printed) →
+//! [`join`] (spaces that are layout) → [`contents`] (the issue's 目录) → [`split`] (items,
+//! with [`titles`] and [`reorder`]: reading order put back) → [`front`] (front matter from
+//! the text) → [`markup`]
 //! (the bundled issue's Markdown scheme). [`import`] is a pure function from pages to drafts
 //! and a report; [`mod@write`] puts them on disk; [`evaluate`] measures a result against a
 //! hand-checked issue.
@@ -21,10 +23,13 @@ pub mod join;
 pub mod layout;
 pub mod lines;
 pub mod markup;
+pub mod pages;
 pub mod pdf;
+pub mod reorder;
 pub mod report;
 pub mod split;
 pub mod text;
+pub mod titles;
 pub mod write;
 
 use std::collections::BTreeMap;

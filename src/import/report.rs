@@ -49,7 +49,7 @@ pub fn text(outcome: &Outcome) -> String {
     if imported.inferred_pages {
         let _ = writeln!(
             s,
-            "  pages before the first printed page number were numbered by inference"
+            "  pages that print no page number were numbered by inference (each item's `pages` says so)"
         );
     }
     let _ = writeln!(

@@ -10,7 +10,9 @@
 //! text, under a `##` heading, wherever the extraction put its title; so does an 附件.
 
 use super::furniture::{Text, Where};
-use super::lines::{self, Marker, SENTENCE_END};
+use super::lines::{self, SENTENCE_END};
+use super::reorder::{attachment_note, closing_heading, page_top};
+use super::titles::{credit_line, is_title_line, join_title, title_block, title_text};
 use crate::content::date::Date;
 use crate::content::doc_number::DocNumber;
 
@@ -87,126 +89,6 @@ impl Item {
         let end = after.rfind('的')?;
         Some(after[..end].to_string())
     }
-}
-
-/// A title block: 登记号, 文号 and title lines in any order.
-struct TitleBlock {
-    end: usize,
-    title: Option<(String, Where)>,
-    doc_number: Option<(DocNumber, Where)>,
-    registration: Option<(String, Where)>,
-    strong: bool,
-}
-
-fn is_title_line(t: &Text) -> bool {
-    let s = &t.text;
-    s.chars().count() <= 34
-        && !s.ends_with(SENTENCE_END)
-        && !s.contains(['，', '。', '；', '：'])
-        && lines::date_line(s).is_none()
-        && lines::marker(s).is_none_or(|m| m == Marker::Attachment && s.chars().count() > 4)
-}
-
-/// Title lines joined; a space printed between two organs' names (`温州市商务局 温州市财政局`)
-/// is kept.
-fn join_title(parts: &[&Text]) -> String {
-    let mut out = String::new();
-    for t in parts {
-        let words: Vec<&str> = t.raw.split_whitespace().collect();
-        if words.len() > 1 && words[..words.len() - 1].iter().all(|w| lines::is_organ(w)) {
-            let cleaned: Vec<String> = words.iter().map(|w| super::join::clean_line(w)).collect();
-            out.push_str(&cleaned.join(" "));
-        } else {
-            out.push_str(&t.text);
-        }
-    }
-    out
-}
-
-fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
-    let mut j = i;
-    let mut block = TitleBlock {
-        end: i,
-        title: None,
-        doc_number: None,
-        registration: None,
-        strong: false,
-    };
-    let mut title_lines: Vec<&Text> = Vec::new();
-    let mut numbered_end = i;
-    while j < lines.len() && j < i + 9 {
-        let t = &lines[j];
-        if t.banner.is_some() {
-            break;
-        }
-        if let Some(r) = lines::registration_number(&t.text) {
-            if block.registration.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
-                break;
-            }
-            block.registration = Some((r, t.at));
-            j += 1;
-            numbered_end = j;
-            continue;
-        }
-        if let Some(n) = lines::doc_number(&t.text) {
-            if block.doc_number.is_some() || (!title_lines.is_empty() && block.title.is_none()) {
-                break;
-            }
-            block.doc_number = Some((n, t.at));
-            j += 1;
-            numbered_end = j;
-            continue;
-        }
-        // An order: `…令` then `第N号`.
-        if block.doc_number.is_none()
-            && t.text.ends_with('令')
-            && t.text.chars().count() <= 16
-            && let Some(next) = lines.get(j + 1)
-            && let Ok(n) = DocNumber::parse(&format!("{}{}", t.text, next.text))
-        {
-            block.doc_number = Some((n, t.at));
-            j += 2;
-            numbered_end = j;
-            continue;
-        }
-        // A short line standing alone (`附则`) does not open a title.
-        let opens = !title_lines.is_empty() || t.text.chars().count() > 4;
-        if block.title.is_none() && opens && is_title_line(t) && title_lines.len() < 5 {
-            title_lines.push(t);
-            j += 1;
-            let joined = join_title(&title_lines);
-            if lines::title_doc_type(&joined).is_some() {
-                // A bracketed note on the next line belongs to the title: `（试  行）`.
-                let mut joined = joined;
-                if let Some(next) = lines.get(j)
-                    && next.text.starts_with('（')
-                    && next.text.ends_with('）')
-                    && next.text.chars().count() <= 6
-                {
-                    joined.push_str(&next.text);
-                    j += 1;
-                }
-                block.title = Some((joined, title_lines[0].at));
-            }
-            continue;
-        }
-        break;
-    }
-    if block.title.is_none() && block.doc_number.is_none() && block.registration.is_none() {
-        return None;
-    }
-    if block.title.is_none() {
-        // Title lines that made no title are not part of the block.
-        j = numbered_end;
-    }
-    block.end = j;
-    block.strong = block.doc_number.is_some()
-        || block.registration.is_some()
-        || block
-            .title
-            .as_ref()
-            .is_some_and(|(t, _)| t.contains("关于") || t.contains("印发"));
-    Some(block)
 }
 
 /// A signature block starting at `i`: organ line(s), then a date line. Returns the end.
@@ -421,6 +303,24 @@ impl Splitter<'_> {
                 last.at,
                 "title printed before the section banner: moved after it".into(),
             ));
+            // Title and banner put by the extraction inside a paragraph (the line before
+            // them goes on after them): a section opens a page, so the item starts where
+            // that page's text does.
+            let interrupted = matches!(c.blocks.last(), Some(Block::Line(p)) if !p.text.ends_with(SENTENCE_END))
+                && lines.get(i + 1).is_some_and(|n| {
+                    lines::marker(&n.text).is_none() && !is_title_line(n) && n.banner.is_none()
+                });
+            if interrupted && let Some(k) = page_top(&c.blocks) {
+                let moved = c.blocks.split_off(k);
+                if let Some(Block::Line(first)) = moved.first() {
+                    item.start = first.at;
+                    item.notes.push((
+                        first.at,
+                        format!("title and banner printed inside this item's text: the item starts at the top of its page ({} lines before them)", moved.len()),
+                    ));
+                }
+                item.blocks = moved;
+            }
         }
         // An item a running head opened, still without a title, is the banner's.
         if let Some(c) = self.cur.as_mut()
@@ -568,20 +468,39 @@ impl Splitter<'_> {
         let c = self.cur.as_mut()?;
         let mut j = i + 1;
         let mut parts: Vec<&Text> = Vec::new();
+        // A title does not run on over a page break: text there goes on from before.
         while j < lines.len()
             && parts.len() < 4
             && is_title_line(&lines[j])
             && lines[j].banner.is_none()
+            && (!lines[j].page_break_before || parts.is_empty())
         {
             parts.push(&lines[j]);
             j += 1;
         }
         let title = join_title(&parts);
         let heading = if title.is_empty() {
-            bare
+            bare.clone()
         } else {
             format!("{bare}\u{3000}{title}")
         };
+        // The 附件说明 (`附件：title`) names the attachment; when the extraction printed the
+        // attached text right after it and the heading later, the heading goes back there.
+        if !title.is_empty()
+            && let Some(k) = attachment_note(&c.blocks, &bare, &title)
+            && k < c.blocks.len()
+            && c.blocks[k..].iter().all(|b| matches!(b, Block::Line(_)))
+        {
+            c.notes.push((
+                lines[i].at,
+                format!(
+                    "附件 heading printed after its text: moved to where its text starts ({} lines before)",
+                    c.blocks.len() - k
+                ),
+            ));
+            c.blocks.insert(k, Block::Heading(heading, lines[i].at));
+            return Some(j);
+        }
         c.blocks.push(Block::Heading(heading, lines[i].at));
         // The attached text follows, after the notice's signature too.
         if c.signed {
@@ -662,11 +581,27 @@ impl Splitter<'_> {
             // as one.
             Some(c)
                 if c.title.is_none()
-                    && c.blocks.is_empty()
+                    && c.blocks
+                        .iter()
+                        .all(|b| matches!(b, Block::Line(l) if credit_line(&l.text)))
                     && !c.document_like
-                    && is_title_line(t) =>
+                    && is_title_line(t)
+                    && !credit_line(&t.text) =>
             {
-                c.title = Some((t.text.clone(), t.at));
+                c.title = Some((title_text(t), t.at));
+            }
+            // A subtitle (`——…`) right under such a title is part of it.
+            Some(c)
+                if c.blocks.is_empty()
+                    && !c.document_like
+                    && t.text.starts_with("——")
+                    && c.title
+                        .as_ref()
+                        .is_some_and(|(title, _)| !title.contains("——")) =>
+            {
+                if let Some((title, _)) = c.title.as_mut() {
+                    title.push_str(&t.text);
+                }
             }
             Some(c) if c.signed && c.issued_at.is_none() => {
                 let mut item = Item::new(
@@ -707,6 +642,7 @@ impl Splitter<'_> {
         self.items.extend(self.cur.take());
         let mut items = self.items;
         for item in &mut items {
+            closing_heading(item);
             if item.title.is_none() {
                 item.editorial_title = true;
             }
