@@ -102,6 +102,11 @@ fn table_at(lines: &[&Text], i: usize) -> Option<(usize, Vec<Vec<String>>, bool)
         }
         return (rows.len() >= 2).then_some((j, rows, true));
     }
+    // Cells the extraction put on lines of their own: 文号, then title.
+    if let Some(l) = super::listing::at(lines, i) {
+        let rows = l.rows.iter().map(|r| r.to_vec()).collect();
+        return Some((l.end, rows, true));
+    }
     let stat = |t: &Text| {
         let c: Vec<String> = t.raw.split_whitespace().map(str::to_string).collect();
         (c.len() >= 3 && c.iter().filter(|x| numeric(x)).count() >= 2).then_some(c)
@@ -354,8 +359,13 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                         k += 2;
                         continue;
                     }
+                    let words: Vec<&str> = t.raw.split_whitespace().collect();
                     text.push(match lines::signature_organs(&t.raw) {
                         Some(o) if o.len() > 1 => o.join(" "),
+                        // An official's title and name (`市长 陈立群`), a gap between.
+                        Some(o) if o.is_empty() && words.len() == 2 => {
+                            escape(&words.join("\u{3000}"))
+                        }
                         _ => escape(&t.text),
                     });
                     k += 1;

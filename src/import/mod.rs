@@ -22,6 +22,7 @@ pub mod furniture;
 pub mod join;
 pub mod layout;
 pub mod lines;
+pub mod listing;
 pub mod markup;
 pub mod pages;
 pub mod pdf;

@@ -11,6 +11,7 @@
 
 use super::furniture::{Text, Where};
 use super::lines::{self, SENTENCE_END};
+use super::listing;
 use super::reorder::{attachment_note, closing_heading, page_top};
 use super::titles::{credit_line, is_title_line, join_title, title_block, title_text};
 use crate::content::date::Date;
@@ -203,6 +204,10 @@ pub fn split(lines: &[Text], first_section: Option<&str>, defaults: &Defaults) -
             continue;
         }
         s.head(i);
+        if let Some(l) = listing::at(lines, i) {
+            i = s.listing(i, l.end);
+            continue;
+        }
         i = s
             .title(i)
             .or_else(|| s.signature(i))
@@ -410,6 +415,7 @@ impl Splitter<'_> {
                     "title block printed after its body: moved to the front".into(),
                 ));
             }
+            let title_only = tb.doc_number.is_none() && tb.registration.is_none();
             c.title = c.title.take().or(tb.title);
             c.doc_number = c.doc_number.take().or(tb.doc_number);
             c.registration = c.registration.take().or(tb.registration);
@@ -418,6 +424,14 @@ impl Splitter<'_> {
             let order = c.doc_number.as_ref().is_some_and(|n| n.0.year.is_none());
             if c.signed && c.issued_at.is_none() && (order || c.issued_name().is_some()) {
                 c.issued_at = Some(c.blocks.len());
+                // After an order's signature, its title is the promulgated regulation's
+                // name, which heads the regulation's text.
+                if order
+                    && title_only
+                    && let Some((title, at)) = &c.title
+                {
+                    c.blocks.push(Block::Heading(title.clone(), *at));
+                }
             }
         } else {
             let reason = if tb.doc_number.is_some() {
@@ -435,6 +449,28 @@ impl Splitter<'_> {
             self.open(item);
         }
         Some(end)
+    }
+
+    /// A listing of documents (文号 and title, row after row) stays in the item that prints
+    /// it (a 发文目录); after a signed document, or before any item, it opens one.
+    fn listing(&mut self, i: usize, end: usize) -> usize {
+        let lines = self.lines;
+        let open = self
+            .cur
+            .as_ref()
+            .is_none_or(|c| c.signed && c.issued_at.is_none());
+        if open {
+            self.open(Item::new(
+                self.section.clone(),
+                lines[i].at,
+                "a listing of 文号 and titles",
+                true,
+            ));
+        }
+        let c = self.cur.as_mut().expect("an item is open");
+        c.blocks
+            .extend(lines[i..end].iter().map(|t| Block::Line(t.clone())));
+        end
     }
 
     /// A signature block closes the current item's notice.

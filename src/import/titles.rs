@@ -78,7 +78,8 @@ pub(super) fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
     let mut numbered_end = i;
     while j < lines.len() && j < i + 9 {
         let t = &lines[j];
-        if t.banner.is_some() {
+        // A banner, or a listing of documents (a 发文目录), ends the block.
+        if t.banner.is_some() || (j > i && super::listing::at(lines, j).is_some()) {
             break;
         }
         if let Some(r) = lines::registration_number(&t.text) {
