@@ -228,6 +228,7 @@ pub fn fields(item: &Item, position: u32) -> Vec<Field> {
             Block::Heading(..) => vec![],
         })
         .filter_map(|(p, inferred)| p.map(|p| (p, inferred)))
+        .chain(item.title_pages.iter().copied())
         .collect();
     let first = pages.iter().min_by_key(|p| p.0);
     let last = pages.iter().max_by_key(|p| p.0);

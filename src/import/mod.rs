@@ -86,6 +86,44 @@ pub struct Imported {
     pub inferred_pages: bool,
     /// Pages without a text layer (scans): their source page numbers.
     pub scanned: Vec<usize>,
+    /// 总第N期 as the running heads print it, and the first head that does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed_serial: Option<PrintedSerial>,
+}
+
+/// The serial (总第N期) printed in its running heads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PrintedSerial {
+    /// N.
+    pub serial: u32,
+    /// The first running head that prints it.
+    pub at: Where,
+}
+
+/// 总第N期 in the running heads removed: the number most of them print (the first of
+/// equals), and the first head that prints it.
+fn printed_serial(removed: &[furniture::Removed]) -> Option<PrintedSerial> {
+    let found: Vec<(u32, Where)> = removed
+        .iter()
+        .filter(|r| r.kind == "running-head")
+        .filter_map(|r| {
+            let bare: String = r.text.chars().filter(|c| !c.is_whitespace()).collect();
+            let rest = &bare[bare.find("总第")? + "总第".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            rest[digits.len()..].starts_with('期').then_some(())?;
+            digits.parse().ok().map(|n| (n, r.at))
+        })
+        .collect();
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for (n, _) in &found {
+        *counts.entry(*n).or_insert(0) += 1;
+    }
+    let most = counts.values().copied().max()?;
+    let (serial, at) = found.iter().find(|(n, _)| counts[n] == most)?;
+    Some(PrintedSerial {
+        serial: *serial,
+        at: *at,
+    })
 }
 
 /// Imports `pages` with the site's settings (its sections and series): a pure function.
@@ -209,6 +247,7 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
     }
     Imported {
         drafts,
+        printed_serial: printed_serial(&cleaned.removed),
         furniture: cleaned.removed,
         inferred_pages: cleaned.inferred_pages,
         scanned: pages

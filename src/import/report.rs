@@ -12,7 +12,7 @@ pub fn text(outcome: &Outcome) -> String {
     let imported = &outcome.imported;
     let _ = writeln!(
         s,
-        "{} {} items from {} ({}{} page(s)) into {}/ (总第{}期){}",
+        "{} {} items from {} ({}{} page(s)) into {}/ (总第{}期, from {}){}",
         if outcome.dry_run {
             "Would import"
         } else {
@@ -27,6 +27,7 @@ pub fn text(outcome: &Outcome) -> String {
         outcome.pages,
         outcome.folder,
         outcome.serial,
+        outcome.serial_from,
         if outcome.dry_run {
             "; dry run: nothing written"
         } else {

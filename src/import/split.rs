@@ -66,6 +66,8 @@ pub struct Item {
     pub document_like: bool,
     /// Uncertainties: where, what.
     pub notes: Vec<(Where, String)>,
+    /// The printed pages of its title block's lines, and whether each was inferred.
+    pub title_pages: Vec<(u32, bool)>,
 }
 
 impl Item {
@@ -416,6 +418,7 @@ impl Splitter<'_> {
                 ));
             }
             let title_only = tb.doc_number.is_none() && tb.registration.is_none();
+            c.title_pages.extend(tb.pages.iter().copied());
             c.title = c.title.take().or(tb.title);
             c.doc_number = c.doc_number.take().or(tb.doc_number);
             c.registration = c.registration.take().or(tb.registration);
@@ -443,6 +446,7 @@ impl Splitter<'_> {
             };
             let mut item = Item::new(self.section.clone(), self.lines[i].at, reason, false);
             item.document_like = true;
+            item.title_pages = tb.pages;
             item.title = tb.title;
             item.doc_number = tb.doc_number;
             item.registration = tb.registration;

@@ -12,6 +12,9 @@ pub(super) struct TitleBlock {
     pub(super) doc_number: Option<(DocNumber, Where)>,
     pub(super) registration: Option<(String, Where)>,
     pub(super) strong: bool,
+    /// The printed pages of its lines (a title may stand at the foot of the page before
+    /// its text).
+    pub(super) pages: Vec<(u32, bool)>,
 }
 
 pub(super) fn is_title_line(t: &Text) -> bool {
@@ -73,6 +76,7 @@ pub(super) fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
         doc_number: None,
         registration: None,
         strong: false,
+        pages: Vec::new(),
     };
     let mut title_lines: Vec<&Text> = Vec::new();
     let mut numbered_end = i;
@@ -143,6 +147,10 @@ pub(super) fn title_block(lines: &[Text], i: usize) -> Option<TitleBlock> {
         j = numbered_end;
     }
     block.end = j;
+    block.pages = lines[i..j]
+        .iter()
+        .filter_map(|t| t.page.map(|p| (p, t.page_inferred)))
+        .collect();
     block.strong = block.doc_number.is_some()
         || block.registration.is_some()
         || block

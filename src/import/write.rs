@@ -48,6 +48,9 @@ pub struct Outcome {
     pub folder: String,
     /// The serial given to the issue.
     pub serial: u32,
+    /// Where the serial came from: `--serial`, the previous issue's plus one, or the
+    /// running head that prints it.
+    pub serial_from: String,
     /// Every file written (or to be written), relative to the root, in order.
     pub files: Vec<String>,
     /// Nothing was written.
@@ -168,9 +171,17 @@ pub fn run(options: &Options) -> Result<Outcome> {
     let dir = scaffold::issue_dir(root, options.issue);
     no_links(root, &dir)?;
     refuse_existing(&dir)?;
-    let serial = match options.serial {
-        Some(s) => s,
-        None => scaffold::next_serial(root, options.issue)?,
+    // With no previous issue (the next serial would be 1), the running heads' 总第N期.
+    let (serial, serial_from) = match options.serial {
+        Some(s) => (s, "--serial".to_string()),
+        None => match (
+            scaffold::next_serial(root, options.issue)?,
+            imported.printed_serial,
+        ) {
+            (1, Some(p)) => (p.serial, format!("the running head at {}", p.at)),
+            (1, None) => (1, "no previous issue, none printed".to_string()),
+            (n, _) => (n, "the previous issue's plus one".to_string()),
+        },
     };
     let folder = format!("{CONTENT_DIR}/{}/{:02}", options.issue.0, options.issue.1);
     let copy = source_name(file, pdf);
@@ -203,6 +214,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
         pages: pages.len(),
         folder,
         serial,
+        serial_from,
         files,
         dry_run: options.dry_run,
         imported,
