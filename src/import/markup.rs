@@ -256,8 +256,9 @@ fn label_space(text: &str, label: usize) -> String {
     }
 }
 
-/// The Markdown of `blocks`.
-pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
+/// The Markdown of `blocks`. `bullets`: runs of entries and captions may be bullet lists;
+/// a numbered document's body keeps its entries as paragraphs, as it prints them.
+pub fn markdown(blocks: &[Block], bullets: bool) -> (String, Guesses) {
     let mut out: Vec<String> = Vec::new();
     let mut guesses = Guesses::default();
     let mut run: Vec<&Text> = Vec::new();
@@ -276,7 +277,7 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                     !p.ends_with(SENTENCE_END)
                         && !p.ends_with(['”', '）'])
                         && lines::marker(p).is_none()
-                        && p.chars().count() > 8
+                        && p.chars().count() >= 4
                 };
                 let mut m = k;
                 if k > 0 && paras[k - 1].1.ends_with('：') {
@@ -299,7 +300,7 @@ pub fn markdown(blocks: &[Block]) -> (String, Guesses) {
                         m = k;
                     }
                 }
-                if m - k >= 2 {
+                if bullets && m - k >= 2 {
                     let list: Vec<String> = paras[k..m]
                         .iter()
                         .map(|(_, p)| format!("- {}", escape(p)))
@@ -442,7 +443,11 @@ mod tests {
     }
 
     fn md(lines: &[&str]) -> String {
-        markdown(&lines.iter().map(|l| Block::Line(t(l))).collect::<Vec<_>>()).0
+        markdown(
+            &lines.iter().map(|l| Block::Line(t(l))).collect::<Vec<_>>(),
+            true,
+        )
+        .0
     }
 
     #[test]
@@ -473,7 +478,7 @@ mod tests {
             date: Date::new(2019, 12, 9).unwrap(),
         };
         assert_eq!(
-            markdown(&[sig]).0,
+            markdown(&[sig], true).0,
             "温州市商务局 温州市财政局\n2019年12月9日\n"
         );
         let out = md(&[
@@ -495,6 +500,7 @@ mod tests {
             .iter()
             .map(|l| Block::Line(t(l)))
             .collect::<Vec<_>>(),
+            true,
         );
         assert_eq!(
             out,

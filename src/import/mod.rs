@@ -201,7 +201,7 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
         let position = positions.entry(section).or_insert(0);
         *position += 1;
         let fields = front::fields(item, *position);
-        let (body, guesses) = markup::markdown(&item.blocks);
+        let (body, guesses) = markup::markdown(&item.blocks, item.doc_number.is_none());
         let mut notes = item_notes(item, &guesses);
         notes.extend(
             suspicious
