@@ -77,7 +77,9 @@ fn numeric(cell: &str) -> bool {
 
 /// Rows of a table starting at `i`: a 文号 table (`文号  标题`, wrapped titles continuing on
 /// an indented line), or lines of at least three cells of which two are numbers.
-fn table_at(lines: &[&Text], i: usize) -> Option<(usize, Vec<Vec<String>>, bool)> {
+/// Returns the end, the rows, whether it is a 文号 table, and whether its first row is the
+/// printed header.
+fn table_at(lines: &[&Text], i: usize) -> Option<(usize, Vec<Vec<String>>, bool, bool)> {
     let numbered = |t: &Text| {
         let c = cells(&t.raw);
         (c.len() == 2 && lines::doc_number(&c[0]).is_some()).then_some(c)
@@ -100,35 +102,55 @@ fn table_at(lines: &[&Text], i: usize) -> Option<(usize, Vec<Vec<String>>, bool)
             }
             j += 1;
         }
-        return (rows.len() >= 2).then_some((j, rows, true));
+        return (rows.len() >= 2).then_some((j, rows, true, false));
     }
     // Cells the extraction put on lines of their own: 文号, then title.
     if let Some(l) = super::listing::at(lines, i) {
         let rows = l.rows.iter().map(|r| r.to_vec()).collect();
-        return Some((l.end, rows, true));
+        return Some((l.end, rows, true, false));
     }
     let stat = |t: &Text| {
         let c: Vec<String> = t.raw.split_whitespace().map(str::to_string).collect();
         (c.len() >= 3 && c.iter().filter(|x| numeric(x)).count() >= 2).then_some(c)
     };
+    // A header row printed over the figures: as many cells, none a number.
+    let words = |t: &Text| {
+        t.raw
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let header = words(lines[i]);
+    let headed = header.len() >= 3
+        && !header.iter().any(|c| numeric(c))
+        && lines
+            .get(i + 1)
+            .and_then(|n| stat(n))
+            .is_some_and(|r| r.len() == header.len());
     let mut rows = Vec::new();
-    let mut j = i;
+    let mut j = i + usize::from(headed);
     while j < lines.len()
         && let Some(row) = stat(lines[j])
     {
         rows.push(row);
         j += 1;
     }
-    (rows.len() >= 3).then_some((j, rows, false))
+    if headed && rows.len() >= 2 {
+        rows.insert(0, header);
+        return Some((j, rows, false, true));
+    }
+    (rows.len() >= 3).then_some((j, rows, false, false))
 }
 
-fn table_markdown(rows: &[Vec<String>], numbered: bool) -> String {
+fn table_markdown(rows: &[Vec<String>], numbered: bool, headed: bool) -> String {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut out = String::new();
-    let header: Vec<String> = if numbered {
-        vec!["文号".into(), "标题".into()]
+    let (header, rows): (Vec<String>, &[Vec<String>]) = if numbered {
+        (vec!["文号".into(), "标题".into()], rows)
+    } else if headed {
+        (rows[0].clone(), &rows[1..])
     } else {
-        vec![String::new(); n]
+        (vec![String::new(); n], rows)
     };
     let row = |cells: &[String]| {
         let mut s = String::from("|");
@@ -316,7 +338,7 @@ pub fn markdown(blocks: &[Block], bullets: bool) -> (String, Guesses) {
             plain.clear();
         };
         while i < run.len() {
-            if let Some((end, rows, numbered)) = table_at(run, i) {
+            if let Some((end, rows, numbered, headed)) = table_at(run, i) {
                 emit_plain(&mut plain, out);
                 guesses.tables.push(run[i].at);
                 if numbered {
@@ -326,7 +348,7 @@ pub fn markdown(blocks: &[Block], bullets: bool) -> (String, Guesses) {
                             .map(|n| n.to_string()),
                     );
                 }
-                out.push(table_markdown(&rows, numbered));
+                out.push(table_markdown(&rows, numbered, headed));
                 i = end;
                 continue;
             }

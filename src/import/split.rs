@@ -211,7 +211,8 @@ pub fn split(lines: &[Text], first_section: Option<&str>, defaults: &Defaults) -
             continue;
         }
         i = s
-            .title(i)
+            .issued_title(i)
+            .or_else(|| s.title(i))
             .or_else(|| s.signature(i))
             .or_else(|| s.attachment(i))
             .or_else(|| s.addressee(i))
@@ -219,6 +220,21 @@ pub fn split(lines: &[Text], first_section: Option<&str>, defaults: &Defaults) -
             .unwrap_or_else(|| s.text(i));
     }
     s.finish(defaults)
+}
+
+/// The title of the document `c` issues, as a `##` heading where the issued text starts.
+fn issued_heading(c: &mut Item, title: String, at: Where) {
+    let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
+    if to < c.blocks.len() {
+        c.notes.push((
+            at,
+            format!(
+                "title of the issued document, printed later: moved to where its text starts ({} lines before)",
+                c.blocks.len() - to
+            ),
+        ));
+    }
+    c.blocks.insert(to, Block::Heading(title, at));
 }
 
 /// Where an item goes when no banner or running head names its section: the site's
@@ -386,11 +402,7 @@ impl Splitter<'_> {
         if issued {
             let c = self.cur.as_mut().expect("checked");
             let (title, at) = tb.title.expect("checked");
-            let to = c.issued_at.unwrap_or(c.blocks.len()).min(c.blocks.len());
-            if to < c.blocks.len() {
-                c.notes.push((at, format!("title of the issued document, printed later: moved to where its text starts ({} lines before)", c.blocks.len() - to)));
-            }
-            c.blocks.insert(to, Block::Heading(title, at));
+            issued_heading(c, title, at);
             return Some(tb.end);
         }
         if !(tb.strong || plain_ok) {
@@ -477,6 +489,33 @@ impl Splitter<'_> {
         end
     }
 
+    /// The title of the document the current notice issues, when it ends in no 文种
+    /// (`…三年行动计划（2020—2022年）`), on up to three lines.
+    fn issued_title(&mut self, i: usize) -> Option<usize> {
+        let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let name = bare(&self.cur.as_ref()?.issued_name()?);
+        let mut joined = String::new();
+        for (k, t) in self.lines[i..].iter().take(3).enumerate() {
+            joined.push_str(&bare(&t.text));
+            if !name.starts_with(&joined) {
+                return None;
+            }
+            if joined == name {
+                let c = self.cur.as_mut().expect("checked");
+                issued_heading(
+                    c,
+                    self.lines[i..=i + k]
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect(),
+                    self.lines[i].at,
+                );
+                return Some(i + k + 1);
+            }
+        }
+        None
+    }
+
     /// A signature block closes the current item's notice.
     fn signature(&mut self, i: usize) -> Option<usize> {
         let (end, organs, date) = signature(self.lines, i)?;
@@ -514,6 +553,12 @@ impl Splitter<'_> {
             && is_title_line(&lines[j])
             && lines[j].banner.is_none()
             && (!lines[j].page_break_before || parts.is_empty())
+            && lines[j]
+                .raw
+                .split("   ")
+                .filter(|c| !c.trim().is_empty())
+                .count()
+                < 3
         {
             parts.push(&lines[j]);
             j += 1;

@@ -223,7 +223,13 @@ fn order(rows: Vec<Vec<Run>>, gutter: Option<f32>) -> Vec<Line> {
         };
         if full {
             flush(&mut lines, &mut left, &mut right);
-            lines.extend(row.into_iter().map(line));
+            if row.len() >= TABLE_RUNS {
+                // A table's row is one line, its cells apart by a wide gap, as a text
+                // extraction prints it.
+                lines.push(table_row(row));
+            } else {
+                lines.extend(row.into_iter().map(line));
+            }
         } else if let Some(at) = gutter {
             for run in row {
                 if run.x1 <= at {
@@ -241,6 +247,22 @@ fn order(rows: Vec<Vec<Run>>, gutter: Option<f32>) -> Vec<Line> {
 fn flush(lines: &mut Vec<Line>, left: &mut Vec<Run>, right: &mut Vec<Run>) {
     lines.extend(left.drain(..).map(line));
     lines.extend(right.drain(..).map(line));
+}
+
+/// The runs of a table's row as one line, cells joined by a gap of three spaces.
+fn table_row(row: Vec<Run>) -> Line {
+    let mut runs = row.into_iter();
+    let mut first = runs.next().expect("a row has a run");
+    first.text = first.text.trim().to_owned();
+    for run in runs {
+        first.text.push_str("   ");
+        first.text.push_str(run.text.trim());
+        first.x1 = first.x1.max(run.x1);
+        first.top = first.top.min(run.top);
+        first.bottom = first.bottom.max(run.bottom);
+        first.size = first.size.max(run.size);
+    }
+    line(first)
 }
 
 fn line(run: Run) -> Line {
