@@ -21,7 +21,6 @@
 //! changed by hand no longer matches its line and is written again.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -75,57 +74,7 @@ pub struct ArchiveKeys {
     pub site: String,
 }
 
-/// A hasher for the keys and fingerprints the caches compare (SHA-256: with the processor's
-/// SHA instructions it outruns BLAKE3 on the small, piecemeal inputs keys are made of).
-#[derive(Default)]
-pub struct KeyHasher(Sha256);
-
-impl KeyHasher {
-    /// Adds `bytes`.
-    pub fn update(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(bytes);
-        self
-    }
-
-    /// The key, in lowercase hexadecimal (64 digits).
-    pub fn finish(self) -> String {
-        hex(&self.0.finalize())
-    }
-
-    /// The key as bytes.
-    pub fn finish_bytes(self) -> [u8; 32] {
-        self.0.finalize().into()
-    }
-}
-
-impl std::io::Write for KeyHasher {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A new [`KeyHasher`].
-pub fn key_hasher() -> KeyHasher {
-    KeyHasher::default()
-}
-
-/// The key of `bytes`, in lowercase hexadecimal (64 digits).
-pub fn key_of(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lowercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
+pub use crate::digest::{KeyHasher, hex, key_hasher, key_of};
 
 /// The modification time of a file's metadata, in nanoseconds since 1970.
 pub fn mtime(meta: &fs::Metadata) -> Option<u128> {

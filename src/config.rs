@@ -206,14 +206,8 @@ impl Config {
         let raw: RawConfig = if text.trim().is_empty() {
             yaml::from_str("{}").expect("empty mapping")
         } else {
-            yaml::from_str(&text).map_err(|e| {
-                vec![crate::content::yaml_diagnostic(
-                    CONFIG_FILE,
-                    &e,
-                    0,
-                    CONFIG_FIELDS,
-                )]
-            })?
+            yaml::from_str(&text)
+                .map_err(|e| vec![crate::yaml::diagnostic(CONFIG_FILE, &e, 0, CONFIG_FIELDS)])?
         };
         let keys = key_positions(&text, 1);
         let at = |key: &str| keys.get(key).copied().unwrap_or((1, 1));

@@ -190,10 +190,6 @@ mod tests {
             body: Default::default(),
             body_line: 1,
             positions: Default::default(),
-            front: [0; 32],
-            stamp: Default::default(),
-            digest: [0; 32],
-            reused: false,
         }
     }
 
