@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::front_matter::key_positions;
-use crate::content::slug;
 use crate::error::{Diagnostic, did_you_mean};
+use crate::slug;
 use crate::yaml;
+use crate::yaml::key_positions;
 
 /// The file name of the site settings.
 pub const CONFIG_FILE: &str = "gazette.yaml";
@@ -419,7 +419,7 @@ pub fn redirect_path(written: &str) -> Option<String> {
     }
     let body = path.strip_suffix('/').unwrap_or(path);
     let plain = !body.contains(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '%'));
-    (plain && crate::output::is_contained(body)).then(|| path.to_string())
+    (plain && crate::tree::is_contained(body)).then(|| path.to_string())
 }
 
 /// `https://example.org/gazette` → `Some("https://example.org/gazette/")`; empty → `None`.

@@ -26,7 +26,7 @@ pub(super) enum FoundKind {
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
-    crate::output::site_path(path.strip_prefix(root).unwrap_or(path))
+    crate::tree::site_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 fn parse_issue_dir(year: &str, number: &str) -> Option<(u16, u16)> {

@@ -20,9 +20,11 @@ pub mod markdown;
 mod parse;
 mod raw;
 mod read;
-pub mod slug;
 mod source;
 
+/// Slugs live at the top of the crate (the settings use them too); named here as well for the
+/// code that reads them as part of the archive.
+pub use crate::slug;
 pub use archive::{Archive, Attachment, Body, DeclaredState, DeclaredStatus, Document, Issue};
 pub use cache::{LoadCache, Stamp};
 pub use doc_type::{DOC_TYPES, doc_type_of_title};
@@ -31,9 +33,9 @@ pub use parse::is_registration_number;
 pub use read::read_text;
 pub use source::{SourceFile, Sources};
 
+use crate::yaml::key_positions;
 use archive::is_plain;
 use discover::Found;
-use front_matter::key_positions;
 use raw::{DateInput, RawStatus};
 #[cfg(test)]
 use raw::{RawDocument, RawIssue};

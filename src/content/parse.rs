@@ -11,7 +11,7 @@ use super::discover::{Found, FoundKind};
 use super::doc_number::DocNumber;
 use super::doc_type::doc_type_of_title;
 use super::fields::{DOCUMENT_TABLE, FieldCheck, ISSUE_TABLE, front_matter_problems};
-use super::front_matter::{self, Split, SplitError, key_positions};
+use super::front_matter::{self, Split, SplitError};
 use super::load::{Item, Parsed, stamp_of};
 use super::raw::{DateInput, RawDocument, RawIssue, RawStatus};
 use super::read::{read_bytes_at, text_of};
@@ -21,7 +21,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::yaml;
+use crate::yaml::{self, key_positions};
 
 /// Reads and parses `found`.
 pub(super) fn parse_file(found: &Found, config: &Config) -> Result<Parsed, Vec<Diagnostic>> {

@@ -11,6 +11,7 @@
 //! not the parser's way (which also ends lines at U+0085, U+2028 and U+2029).
 
 mod diagnostic;
+mod keys;
 mod scan;
 
 use crate::error::line_col;
@@ -21,6 +22,7 @@ use serde::de::{
 };
 
 pub use diagnostic::diagnostic;
+pub use keys::key_positions;
 pub use scan::{MAX_ALIAS_COPY, MAX_DEPTH};
 
 /// What kind of YAML error it is.

@@ -53,7 +53,7 @@
 //!
 //! `gazette-load-cache` and the format version; the length and text of a header naming the
 //! gazette version, the executable and the key; the start time of the load and the number
-//! of chunks; the records in chunks of [`crate::cache::CHUNK`], each its length and the
+//! of chunks; the records in chunks of [`crate::sealed::CHUNK`], each its length and the
 //! chunk encoded with bincode (chunks are encoded and decoded in parallel); last, the
 //! SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
@@ -62,10 +62,12 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use crate::identity::nanos_since_epoch;
+pub use crate::identity::{RACY_WINDOW_NS, Stamp};
 
 use super::{Archive, Sources};
 use crate::tree::Tree;
@@ -74,79 +76,9 @@ use record::RecordRef;
 
 mod record;
 
-/// Records whose file changed less than this before the load that cached them started are
-/// not trusted (50 ms, in nanoseconds).
-pub const RACY_WINDOW_NS: i128 = 50_000_000;
-
 /// The first bytes of a cache file; the digit is the format version.
 const MAGIC: &[u8] = b"gazette-load-cache 5\n";
 const DIGEST_LEN: usize = 32;
-
-/// What identifies a file's content without reading it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Stamp {
-    /// Size in bytes.
-    pub len: u64,
-    /// Modification time, nanoseconds since 1970.
-    pub mtime_ns: i128,
-    /// Status change time, nanoseconds since 1970 (0 where there is none).
-    pub ctime_ns: i128,
-    /// Inode number (0 where there is none).
-    pub ino: u64,
-    /// Device (0 where there is none).
-    pub dev: u64,
-}
-
-impl Stamp {
-    /// The stamp of a file's metadata.
-    #[cfg(unix)]
-    pub fn of(meta: &fs::Metadata) -> Stamp {
-        use std::os::unix::fs::MetadataExt;
-        let ns = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
-        Stamp {
-            len: meta.len(),
-            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
-            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
-            ino: meta.ino(),
-            dev: meta.dev(),
-        }
-    }
-
-    /// The stamp of a file's metadata. Without a modification time the mtime is
-    /// `i128::MAX`, which is never trusted.
-    #[cfg(not(unix))]
-    pub fn of(meta: &fs::Metadata) -> Stamp {
-        Stamp {
-            len: meta.len(),
-            mtime_ns: meta.modified().map_or(i128::MAX, nanos_since_epoch),
-            ctime_ns: 0,
-            ino: 0,
-            dev: 0,
-        }
-    }
-
-    /// The modification time, as `std::fs::Metadata::modified` gives it.
-    pub fn modified(&self) -> Option<SystemTime> {
-        let abs = self.mtime_ns.unsigned_abs();
-        let since = Duration::new(
-            u64::try_from(abs / 1_000_000_000).ok()?,
-            (abs % 1_000_000_000) as u32,
-        );
-        if self.mtime_ns >= 0 {
-            UNIX_EPOCH.checked_add(since)
-        } else {
-            UNIX_EPOCH.checked_sub(since)
-        }
-    }
-}
-
-/// Nanoseconds since 1970 (negative before).
-pub(super) fn nanos_since_epoch(t: SystemTime) -> i128 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(e) => -(e.duration().as_nanos() as i128),
-    }
-}
 
 /// What one load read: each issue and document parsed without a problem, with the identity
 /// of its file, and when the load started.
@@ -326,13 +258,13 @@ impl LoadCache {
         cache.filter(|_| sound)
     }
 
-    /// The start time, then the records in chunks (see [`crate::cache::encode_chunks`]).
+    /// The start time, then the records in chunks (see [`crate::sealed::encode_chunks`]).
     #[cfg(test)]
     fn payload(&self) -> std::io::Result<Vec<u8>> {
-        let chunks = crate::cache::encode_chunks(&self.records)?;
+        let chunks = crate::sealed::encode_chunks(&self.records)?;
         let mut count = [0; 8];
         let mut out = self.started_ns.to_le_bytes().to_vec();
-        for part in crate::cache::chunk_parts(&chunks, &mut count) {
+        for part in crate::sealed::chunk_parts(&chunks, &mut count) {
             out.extend_from_slice(part);
         }
         Ok(out)
@@ -342,7 +274,7 @@ impl LoadCache {
         let (started, rest) = payload.split_first_chunk::<16>()?;
         Some(LoadCache {
             started_ns: i128::from_le_bytes(*started),
-            records: crate::cache::decode_chunks(rest)?,
+            records: crate::sealed::decode_chunks(rest)?,
         })
     }
 }
@@ -357,11 +289,11 @@ fn write_records<R: Serialize + Sync>(
 ) -> std::io::Result<()> {
     let header = header(env!("CARGO_PKG_VERSION"), key);
     let started = started_ns.to_le_bytes();
-    let chunks = crate::cache::encode_chunks(records)?;
+    let chunks = crate::sealed::encode_chunks(records)?;
     let mut count = [0; 8];
     let mut parts = vec![&header[..], &started];
-    parts.extend(crate::cache::chunk_parts(&chunks, &mut count));
-    crate::cache::write_sealed_file(tree, file, &parts)
+    parts.extend(crate::sealed::chunk_parts(&chunks, &mut count));
+    crate::sealed::write_sealed_file(tree, file, &parts)
 }
 
 /// The folder of `file`, as a tree, and the file's name in it.
@@ -377,7 +309,7 @@ fn tree_of(file: &Path) -> Option<(Tree, &Path)> {
 /// The bytes a cache file starts with: the format, then the length and text of a line
 /// naming the gazette `version`, the executable and the `key`.
 fn header(version: &str, key: &str) -> Vec<u8> {
-    let text = format!("{version}\n{}\n{key}", crate::cache::exe_identity());
+    let text = format!("{version}\n{}\n{key}", crate::identity::exe_identity());
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&(text.len() as u64).to_le_bytes());
     out.extend_from_slice(text.as_bytes());

@@ -3,7 +3,7 @@ use bincode::Options as _;
 use std::fs::{File, FileTimes};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use super::*;
 use crate::config::Config;
@@ -500,7 +500,7 @@ proptest::proptest! {
         extra.insert("n".to_string(), serde_json::json!(n));
         extra.insert("u".to_string(), serde_json::json!(u));
         extra.insert(s.clone(), serde_json::json!([s, {"k": null, "b": true}]));
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, serde::Deserialize)]
         struct Holder(#[serde(with = "crate::content::cache::record::json_map")] std::collections::BTreeMap<String, serde_json::Value>);
         let bytes = bincode::DefaultOptions::new().serialize(&Holder(extra.clone())).unwrap();
         let back: Holder = bincode::DefaultOptions::new().deserialize(&bytes).unwrap();
