@@ -242,6 +242,30 @@ mod tests {
     use super::*;
     use crate::content::markdown;
 
+    /// Pages that show an issue are keyed by its serialisation (bincode), which must take
+    /// every value front matter can give `extra`, and tell two issues apart by it.
+    #[test]
+    fn issues_serialise_with_any_extra() {
+        let issue = |extra: serde_json::Value| Issue {
+            year: 2019,
+            number: 12,
+            serial: 310,
+            published: None,
+            pdf: None,
+            note: String::new(),
+            note_line: 1,
+            source: "content/2019/12/_index.md".into(),
+            assets: Vec::new(),
+            extra: serde_json::from_value(extra).unwrap(),
+        };
+        let a = bincode::serialize(&issue(serde_json::json!({
+            "x": 1.5, "n": -3, "s": "文", "list": [null, true, {"k": 1}]
+        })))
+        .unwrap();
+        let b = bincode::serialize(&issue(serde_json::json!({ "x": 2.5 }))).unwrap();
+        assert_ne!(a, b);
+    }
+
     /// A resolver that counts the questions put to it and says yes to each.
     struct Counting(std::cell::Cell<usize>);
 
