@@ -117,7 +117,8 @@ pub struct Site {
     pub config: Config,
     /// Issues and documents.
     pub archive: Archive,
-    /// The identity of every file the archive was read from.
+    /// Every file the archive was read from, as read: identity, digests, and whether its
+    /// record came from the load cache.
     pub sources: content::Sources,
     /// Indexes.
     pub index: Index,

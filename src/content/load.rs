@@ -1,6 +1,6 @@
 //! A whole load: the files found, each parsed (in parallel) or its record taken from the load
-//! cache, then put together into an [`Archive`] in table-of-contents order, with the identity
-//! of every file read beside it ([`Sources`]).
+//! cache, then put together into an [`Archive`] in table-of-contents order, with every file
+//! read (its identity and digests, [`Sources`]) beside it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,7 +45,7 @@ pub fn load_cached(
 }
 
 /// [`load_cached`], with the cache read by `read` while the content folder is walked; gives
-/// the identities of the files read instead of the next cache, which
+/// the files read ([`Sources`]) instead of the next cache, which
 /// [`LoadCache::write_archive`] writes from the archive itself (no second copy of every
 /// record is kept).
 pub fn load_reading_cache(
@@ -67,7 +67,7 @@ pub(super) enum Item {
     Document((u16, u16), Box<Document>),
 }
 
-/// One file read: what was made of it, the identity of the file, and whether the record
+/// One file read: what was made of it, the file as read, and whether the record
 /// came from the load cache.
 pub(super) struct Parsed {
     pub(super) item: Item,

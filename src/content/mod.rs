@@ -3,8 +3,8 @@
 //!
 //! [`discover`] finds the files, [`read`] reads their text, [`parse`] makes an issue or a
 //! document of each from its front matter as written ([`raw`]), with [`fields`] reporting
-//! every bad field; [`load`] puts the [`archive`] together, with the identity of every file
-//! read beside it ([`source`]); the load cache ([`cache`]) spares reading unchanged files.
+//! every bad field; [`load`] puts the [`archive`] together, with every file read (its
+//! identity and digests, [`source`]) beside it; the load cache ([`cache`]) spares reading unchanged files.
 
 mod archive;
 pub mod cache;

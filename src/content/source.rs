@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Archive, Stamp};
 
-/// The identity of one Markdown file as a load read it.
+/// One Markdown file as a load read it: its identity and the digests of what was read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
     /// The file's stamp, taken before it was read.

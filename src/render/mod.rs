@@ -39,7 +39,8 @@ pub struct Inputs<'a> {
     pub config: &'a Config,
     /// Issues and documents.
     pub archive: &'a Archive,
-    /// The identity of every file the archive was read from.
+    /// Every file the archive was read from, as read: identity, digests, and whether its
+    /// record came from the load cache.
     pub sources: &'a crate::content::Sources,
     /// Indexes.
     pub index: &'a Index,

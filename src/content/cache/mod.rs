@@ -5,10 +5,10 @@
 //!
 //! For every issue (`_index.md`) and document file that parsed without a problem, a record:
 //! what [`super::load`] made of it ([`Issue`](super::Issue) or [`Document`](super::Document),
-//! found by its path from the site root, `source`) and the identity of the file it was made
-//! from ([`SourceFile`](super::SourceFile): its [`Stamp`], taken before the file was read, and
-//! the digests of its bytes and front matter). The domain types carry none of this: a load
-//! gives the identities of its files beside its archive ([`Sources`]), and the cache pairs
+//! found by its path from the site root, `source`) and the file it was made from as it was
+//! read ([`SourceFile`](super::SourceFile): its identity, a [`Stamp`] taken before the file
+//! was read, and the digests of its bytes and front matter). The domain types carry none of
+//! this: a load gives the files it read beside its archive ([`Sources`]), and the cache pairs
 //! the two. A load that takes a record sets again what the archive adds to it (an issue's
 //! files, found by every walk; a document's number within the archive); a document is kept
 //! without its body text: only where the body lies in the file, which is read again when a
@@ -54,8 +54,8 @@
 //! `gazette-load-cache` and the format version; the length and text of a header naming the
 //! gazette version, the executable and the key; the start time of the load and the number
 //! of chunks; the records in chunks of [`crate::sealed::CHUNK`], each its length and the
-//! chunk encoded with bincode (chunks are encoded and decoded in parallel); last, the
-//! SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
+//! chunk encoded with bincode (chunks are encoded and decoded in parallel; how a record is
+//! encoded is said in [`record`]); last, the SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
 
 use std::collections::HashMap;
@@ -80,8 +80,8 @@ mod record;
 const MAGIC: &[u8] = b"gazette-load-cache 5\n";
 const DIGEST_LEN: usize = 32;
 
-/// What one load read: each issue and document parsed without a problem, with the identity
-/// of its file, and when the load started.
+/// What one load read: each issue and document parsed without a problem, with its file as
+/// read, and when the load started.
 #[derive(Clone, Debug, Default)]
 pub struct LoadCache {
     /// When the load started, nanoseconds since 1970.
@@ -101,7 +101,7 @@ pub(super) enum Hit<'a> {
     Check(&'a Record),
 }
 
-/// The records of `archive` with the identities of their files in `sources`, in path order
+/// The records of `archive` with their files as read (`sources`), in path order
 /// (the order the next load finds the files in). An issue's files and a document's number
 /// within the archive are written too, but set again by the load that takes the record.
 fn records_of<'a>(archive: &'a Archive, sources: &'a Sources) -> Vec<RecordRef<'a>> {

@@ -1,4 +1,4 @@
-//! How the load cache writes a record: an issue or a document with the identity of its file,
+//! How the load cache writes a record: an issue or a document with its file as read,
 //! encoded with bincode.
 //!
 //! The domain types ([`Issue`], [`Document`]) are plain data and know nothing of this format:
@@ -18,8 +18,8 @@ use crate::content::doc_number::DocNumber;
 use crate::content::{Attachment, Body, DeclaredStatus, Document, Issue, SourceFile};
 
 /// What the load cache holds of one file: what a load made of it, as parsed (an issue without
-/// its assets, a document not yet numbered within the archive), and the identity of the file
-/// it was made from. The parse is shared between the caches of successive loads.
+/// its assets, a document not yet numbered within the archive), and the file it was made from
+/// as it was read. The parse is shared between the caches of successive loads.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(in crate::content) enum Record {
     /// An issue file (`_index.md`).
@@ -37,7 +37,7 @@ impl Record {
         }
     }
 
-    /// The file's identity when it was read.
+    /// The file as it was read (its identity and digests).
     pub(in crate::content) fn file(&self) -> &SourceFile {
         match self {
             Record::Issue(_, f) | Record::Document(_, f) => f,
