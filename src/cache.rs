@@ -21,7 +21,6 @@
 //! changed by hand no longer matches its line and is written again.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -30,8 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::output::FileDigest;
 use crate::tree::Tree;
 
-/// The default cache folder, at the site root (see [`crate::state`]).
-pub const CACHE_DIR: &str = ".gazette-cache";
+pub use crate::tree::CACHE_DIR;
 /// The file cache, inside an output folder's state folder.
 pub const FILES_FILE: &str = "files";
 
@@ -75,57 +73,7 @@ pub struct ArchiveKeys {
     pub site: String,
 }
 
-/// A hasher for the keys and fingerprints the caches compare (SHA-256: with the processor's
-/// SHA instructions it outruns BLAKE3 on the small, piecemeal inputs keys are made of).
-#[derive(Default)]
-pub struct KeyHasher(Sha256);
-
-impl KeyHasher {
-    /// Adds `bytes`.
-    pub fn update(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(bytes);
-        self
-    }
-
-    /// The key, in lowercase hexadecimal (64 digits).
-    pub fn finish(self) -> String {
-        hex(&self.0.finalize())
-    }
-
-    /// The key as bytes.
-    pub fn finish_bytes(self) -> [u8; 32] {
-        self.0.finalize().into()
-    }
-}
-
-impl std::io::Write for KeyHasher {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A new [`KeyHasher`].
-pub fn key_hasher() -> KeyHasher {
-    KeyHasher::default()
-}
-
-/// The key of `bytes`, in lowercase hexadecimal (64 digits).
-pub fn key_of(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lowercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
+pub use crate::digest::{KeyHasher, hex, key_hasher, key_of};
 
 /// The modification time of a file's metadata, in nanoseconds since 1970.
 pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
@@ -136,78 +84,7 @@ pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
         .map(|d| d.as_nanos())
 }
 
-/// What identifies the running executable: the SHA-256 of its bytes, found once per process.
-///
-/// The caches hold what this code made of the sources, so they must change with the code and
-/// with nothing else: the same gazette build (restored from a CI cache, copied, installed
-/// again, given a new mtime) keeps them; any other build, however small the change, does not.
-/// A key made at compile time from the sources would miss what they do not say (the
-/// compiler, its flags, the locked dependencies' code), so the bytes themselves are keyed.
-/// An executable that cannot be read gives a key of its own per run: nothing is trusted.
-pub(crate) fn exe_identity() -> &'static str {
-    exe_identity_in(None)
-}
-
-/// The file of a state folder that remembers the executable's digest for its identity.
-const EXE_FILE: &str = "executable";
-
-/// [`exe_identity`], remembered in the state folder `state`: hashing an executable of a
-/// hundred megabytes costs more than an unchanged rebuild of a large archive, so its digest
-/// is kept with the executable's identity (size, modification and change time, inode,
-/// device — as the load cache trusts a Markdown file's) and hashed again only when that
-/// changes. The first call of a process decides.
-pub(crate) fn exe_identity_in(state: Option<&Tree>) -> &'static str {
-    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    IDENTITY.get_or_init(|| {
-        let path = std::env::current_exe().ok();
-        let stamp = path
-            .as_ref()
-            .and_then(|p| fs::metadata(p).ok())
-            .map(|m| crate::content::cache::Stamp::of(&m));
-        let line = stamp.map(|s| {
-            format!(
-                "{} {} {} {} {} ",
-                s.len, s.mtime_ns, s.ctime_ns, s.ino, s.dev
-            )
-        });
-        if let (Some(state), Some(line)) = (state, &line)
-            && let Ok(bytes) = state.read(EXE_FILE)
-            && let Some(digest) = std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(|t| t.strip_prefix(line.as_str()))
-            && digest.len() == 64
-            && digest.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            return digest.to_string();
-        }
-        let hash = |path: &Path| -> std::io::Result<String> {
-            let mut file = fs::File::open(path)?;
-            let mut hasher = key_hasher();
-            std::io::copy(&mut file, &mut hasher)?;
-            Ok(hasher.finish())
-        };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as i128);
-        match path.as_deref().map(hash) {
-            Some(Ok(digest)) => {
-                // Remembered only for an executable that has not changed for a while: one
-                // written in the same clock tick as it was stated could keep its stamp.
-                let settled = stamp.is_some_and(|s| {
-                    s.mtime_ns.max(s.ctime_ns) < now - crate::content::cache::RACY_WINDOW_NS * 20
-                });
-                if let (Some(state), Some(line), true) = (state, &line, settled) {
-                    let text = format!("{line}{digest}");
-                    let _ = state.write_file(Path::new(EXE_FILE), |f| {
-                        std::io::Write::write_all(f, text.as_bytes())
-                    });
-                }
-                digest
-            }
-            _ => format!("unreadable {} {now}", std::process::id()),
-        }
-    })
-}
+pub(crate) use crate::identity::{exe_identity, exe_identity_in};
 
 /// What the cache says of the build that wrote it, for `global`.
 fn header(global: &str) -> String {
@@ -269,103 +146,7 @@ impl GlobalKey {
     }
 }
 
-/// Writes `parts` one after the other as the file `rel` of `tree`, sealed with their
-/// SHA-256; replaced atomically (a reader finds the old file or the new one, never a part).
-/// Makes its folders; links on the way are replaced, never followed.
-pub(crate) fn write_sealed_file(tree: &Tree, rel: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    tree.write_file(rel, |file| {
-        let mut hasher = Sha256::new();
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        for part in parts {
-            hasher.update(part);
-            out.write_all(part)?;
-        }
-        out.write_all(&hasher.finalize())?;
-        out.flush()
-    })
-}
-
-/// Items encoded together by [`encode_chunks`]; chunks are encoded and decoded in parallel.
-pub const CHUNK: usize = 2048;
-
-/// `items` in chunks of [`CHUNK`], each encoded with bincode, in parallel.
-pub(crate) fn encode_chunk_list<T: serde::Serialize + Sync>(
-    items: &[T],
-) -> std::io::Result<Vec<Vec<u8>>> {
-    use bincode::Options as _;
-    use rayon::prelude::*;
-    items
-        .par_chunks(CHUNK)
-        .map(|chunk| bincode::DefaultOptions::new().serialize(chunk))
-        .collect::<Result<Vec<_>, bincode::Error>>()
-        .map_err(std::io::Error::other)
-}
-
-/// The items of `chunks` from [`encode_chunk_list`], decoded in parallel; `None` if
-/// anything is amiss.
-pub(crate) fn decode_chunk_list<T: serde::de::DeserializeOwned + Send>(
-    chunks: &[&[u8]],
-) -> Option<Vec<T>> {
-    use bincode::Options as _;
-    use rayon::prelude::*;
-    let decoded = chunks
-        .par_iter()
-        .map(|chunk| {
-            bincode::DefaultOptions::new()
-                .with_limit(chunk.len() as u64)
-                .reject_trailing_bytes()
-                .deserialize::<Vec<T>>(chunk)
-                .ok()
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(decoded.into_iter().flatten().collect())
-}
-
-/// `items` as [`encode_chunk_list`] encodes them, each chunk after its length; written one
-/// after the other by [`chunk_parts`], they are what [`decode_chunks`] reads.
-pub(crate) fn encode_chunks<T: serde::Serialize + Sync>(
-    items: &[T],
-) -> std::io::Result<Vec<Vec<u8>>> {
-    Ok(encode_chunk_list(items)?
-        .into_iter()
-        .map(|bytes| {
-            let mut out = Vec::with_capacity(8 + bytes.len());
-            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-            out.extend_from_slice(&bytes);
-            out
-        })
-        .collect())
-}
-
-/// The parts to write for `chunks` from [`encode_chunks`]: `count`, a buffer for the number
-/// of chunks, then each chunk (its length and its bytes).
-pub(crate) fn chunk_parts<'c>(chunks: &'c [Vec<u8>], count: &'c mut [u8; 8]) -> Vec<&'c [u8]> {
-    *count = (chunks.len() as u64).to_le_bytes();
-    let mut parts: Vec<&[u8]> = vec![&count[..]];
-    parts.extend(chunks.iter().map(Vec::as_slice));
-    parts
-}
-
-/// The items [`encode_chunks`] encoded, decoded in parallel; `None` if anything is amiss.
-pub(crate) fn decode_chunks<T: serde::de::DeserializeOwned + Send>(
-    payload: &[u8],
-) -> Option<Vec<T>> {
-    let (count, mut rest) = payload.split_first_chunk::<8>()?;
-    let count = u64::from_le_bytes(*count);
-    let mut chunks = Vec::new();
-    while !rest.is_empty() {
-        let (len, after) = rest.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        let (chunk, after) = after.split_at_checked(len)?;
-        chunks.push(chunk);
-        rest = after;
-    }
-    if chunks.len() as u64 != count {
-        return None;
-    }
-    decode_chunk_list(&chunks)
-}
+pub(crate) use crate::sealed::{decode_chunk_list, encode_chunk_list, write_sealed_file};
 
 /// The index of a cache kept as a folder (see [`write_chunked`]).
 const INDEX: &str = "index";

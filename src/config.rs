@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::front_matter::key_positions;
-use crate::content::slug;
 use crate::error::{Diagnostic, did_you_mean};
+use crate::slug;
 use crate::yaml;
+use crate::yaml::key_positions;
 
 /// The file name of the site settings.
 pub const CONFIG_FILE: &str = "gazette.yaml";
@@ -181,43 +181,17 @@ impl Config {
 
     /// Parses the contents of `gazette.yaml`.
     pub fn parse(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
-        let err = |line, column, code, message: String| {
-            Diagnostic::error(CONFIG_FILE, line, column, code, message)
-        };
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = crate::error::line_col(
-                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-                e.valid_up_to(),
-            );
-            vec![
-                err(
-                    line,
-                    column,
-                    "not-utf8",
-                    "the site settings are not valid UTF-8".into(),
-                )
-                .with_hint("save the file as UTF-8"),
-            ]
-        })?;
-        let text = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(text)
-            .replace("\r\n", "\n");
+        let text = settings_text(bytes)?;
         let raw: RawConfig = if text.trim().is_empty() {
             yaml::from_str("{}").expect("empty mapping")
         } else {
-            yaml::from_str(&text).map_err(|e| {
-                vec![crate::content::yaml_diagnostic(
-                    CONFIG_FILE,
-                    &e,
-                    0,
-                    CONFIG_FIELDS,
-                )]
-            })?
+            yaml::from_str(&text)
+                .map_err(|e| vec![crate::yaml::diagnostic(CONFIG_FILE, &e, 0, CONFIG_FIELDS)])?
         };
-        let keys = key_positions(&text, 1);
-        let at = |key: &str| keys.get(key).copied().unwrap_or((1, 1));
-        let mut problems = Vec::new();
+        let mut f = Fields {
+            keys: key_positions(&text, 1),
+            problems: Vec::new(),
+        };
         let mut config = Config::default();
         if let Some(title) = raw.title {
             config.title = title;
@@ -227,16 +201,14 @@ impl Config {
         }
         if let Some(theme) = raw.theme {
             if !is_plain_name(&theme) {
-                let (l, c) = at("theme");
-                problems.push(
-                    err(
-                        l,
-                        c,
+                let problem = f
+                    .error(
+                        "theme",
                         "bad-theme",
                         format!("theme `{theme}` is not a plain folder name"),
                     )
-                    .with_hint("name a folder directly under themes/, e.g. `default`"),
-                );
+                    .with_hint("name a folder directly under themes/, e.g. `default`");
+                f.problems.push(problem);
             }
             config.theme = theme;
         }
@@ -244,150 +216,35 @@ impl Config {
             match normalise_base_url(&url) {
                 Ok(url) => config.base_url = url,
                 Err(message) => {
-                    let (l, c) = at("base_url");
-                    problems.push(err(l, c, "bad-base-url", message));
+                    let problem = f.error("base_url", "bad-base-url", message);
+                    f.problems.push(problem);
                 }
             }
         }
         if let Some(sections) = raw.sections {
-            let (l, c) = at("sections");
-            if sections.is_empty() {
-                problems.push(
-                    err(l, c, "bad-section", "`sections` is empty".into()).with_hint(
-                        "list the 栏目 in printed order, each `{name: 文件发布, slug: documents}`",
-                    ),
-                );
-            }
-            let mut seen_names = BTreeMap::new();
-            let mut seen_slugs = BTreeMap::new();
-            for s in &sections {
-                if !slug::is_valid(&s.slug) {
-                    problems.push(err(l, c, "bad-slug", format!("section slug `{}` is not a valid slug", s.slug))
-                        .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `documents`"));
-                }
-                if let Some(prev) = seen_names.insert(s.name.clone(), s.slug.clone()) {
-                    problems.push(err(
-                        l,
-                        c,
-                        "duplicate-section",
-                        format!(
-                            "section `{}` is listed twice (slugs `{prev}` and `{}`)",
-                            s.name, s.slug
-                        ),
-                    ));
-                }
-                if let Some(prev) = seen_slugs.insert(s.slug.clone(), s.name.clone()) {
-                    problems.push(
-                        err(
-                            l,
-                            c,
-                            "slug-collision",
-                            format!(
-                                "sections `{prev}` and `{}` both have slug `{}`",
-                                s.name, s.slug
-                            ),
-                        )
-                        .with_hint("give each section its own slug"),
-                    );
-                }
-            }
+            check_sections(&mut f, &sections);
             config.sections = sections;
         }
-        for (series, slug_value) in &raw.series {
-            if !slug::is_valid(slug_value) {
-                let (l, c) = at("series");
-                problems.push(
-                    err(
-                        l,
-                        c,
-                        "bad-slug",
-                        format!("series slug `{slug_value}` for `{series}` is not a valid slug"),
-                    )
-                    .with_hint(
-                        "use lowercase ASCII letters, digits and single hyphens, e.g. `wzf`",
-                    ),
-                );
-            }
-        }
-        for (name, issuer) in &raw.issuers {
-            if let Some(slug_value) = &issuer.slug
-                && !slug::is_valid(slug_value)
-            {
-                let (l, c) = at("issuers");
-                problems.push(err(l, c, "bad-slug", format!("issuer slug `{slug_value}` for `{name}` is not a valid slug"))
-                    .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `wenzhou-shi-shangwuju`"));
-            }
-        }
+        check_slugs(&mut f, &raw.series, &raw.issuers);
         config.series = raw.series;
         config.issuers = raw.issuers;
-        if let Some(n) = raw.paginate {
-            if n == 0 {
-                let (l, c) = at("paginate");
-                problems.push(err(
-                    l,
-                    c,
-                    "bad-paginate",
-                    "`paginate` must be at least 1".into(),
-                ));
-            } else {
-                config.paginate = n;
-            }
+        if let Some(n) = f.at_least_one(raw.paginate, "paginate", "bad-paginate") {
+            config.paginate = n;
         }
         config.raw_html = raw.raw_html;
         config.jurisdiction = raw
             .jurisdiction
             .map(|j| j.trim().to_string())
             .filter(|j| !j.is_empty());
-        if let Some(n) = raw.feed_limit {
-            if n == 0 {
-                let (l, c) = at("feed_limit");
-                problems.push(err(
-                    l,
-                    c,
-                    "bad-feed-limit",
-                    "`feed_limit` must be at least 1".into(),
-                ));
-            } else {
-                config.feed_limit = n;
-            }
+        if let Some(n) = f.at_least_one(raw.feed_limit, "feed_limit", "bad-feed-limit") {
+            config.feed_limit = n;
         }
-        config.redirects_line = at("redirects").0;
-        for (from, to) in &raw.redirects {
-            let (l, c) = at("redirects");
-            let from_path = redirect_path(from).filter(|p| !p.is_empty());
-            let to_path = redirect_path(to);
-            match (from_path, to_path) {
-                (Some(from_path), Some(to_path)) => {
-                    if from_path == to_path {
-                        problems.push(err(
-                            l,
-                            c,
-                            "bad-redirect",
-                            format!("redirect `{from}` points to itself"),
-                        ));
-                    }
-                    config.redirects.insert(from_path, to_path);
-                }
-                (from_path, _) => {
-                    let bad = if from_path.is_none() { from } else { to };
-                    problems.push(
-                        err(
-                            l,
-                            c,
-                            "bad-redirect",
-                            format!("redirect path `{bad}` is not a path inside the site"),
-                        )
-                        .with_hint(
-                            "write site paths such as /old/page/ or /old/page.html: no `..`, `\\`, spaces, `?` or `#`",
-                        ),
-                    );
-                }
-            }
-        }
-        if problems.is_empty() {
+        config.redirects_line = f.at("redirects").0;
+        config.redirects = redirects_of(&mut f, &raw.redirects);
+        if f.problems.is_empty() {
             Ok(config)
         } else {
-            Err(problems)
+            Err(f.problems)
         }
     }
 
@@ -400,6 +257,174 @@ impl Config {
     pub fn suggest_section(&self, name: &str) -> Option<&str> {
         did_you_mean(name, self.sections.iter().map(|s| s.name.as_str()))
     }
+}
+
+/// The text of `gazette.yaml`: UTF-8, BOM removed, CRLF folded.
+fn settings_text(bytes: &[u8]) -> Result<String, Vec<Diagnostic>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = crate::error::line_col(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        );
+        vec![
+            Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                column,
+                "not-utf8",
+                "the site settings are not valid UTF-8",
+            )
+            .with_hint("save the file as UTF-8"),
+        ]
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n"))
+}
+
+/// The settings while they are checked: where each key stands, and the problems found so far.
+struct Fields {
+    keys: BTreeMap<String, (usize, usize)>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Fields {
+    /// Where key `key` stands, or the start of the file.
+    fn at(&self, key: &str) -> (usize, usize) {
+        self.keys.get(key).copied().unwrap_or((1, 1))
+    }
+
+    /// An error at key `key`.
+    fn error(&self, key: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.at(key);
+        Diagnostic::error(CONFIG_FILE, line, column, code, message)
+    }
+
+    /// A count that must be at least 1: `None` (and a problem) for 0.
+    fn at_least_one(&mut self, n: Option<usize>, key: &str, code: &'static str) -> Option<usize> {
+        let n = n?;
+        if n == 0 {
+            let problem = self.error(key, code, format!("`{key}` must be at least 1"));
+            self.problems.push(problem);
+            return None;
+        }
+        Some(n)
+    }
+}
+
+/// The problems of `sections`: none at all, a bad slug, a name or a slug twice.
+fn check_sections(f: &mut Fields, sections: &[Section]) {
+    let (l, c) = f.at("sections");
+    let err = |code, message: String| Diagnostic::error(CONFIG_FILE, l, c, code, message);
+    if sections.is_empty() {
+        f.problems.push(
+            err("bad-section", "`sections` is empty".into()).with_hint(
+                "list the 栏目 in printed order, each `{name: 文件发布, slug: documents}`",
+            ),
+        );
+    }
+    let mut seen_names = BTreeMap::new();
+    let mut seen_slugs = BTreeMap::new();
+    for s in sections {
+        if !slug::is_valid(&s.slug) {
+            f.problems.push(
+                err(
+                    "bad-slug",
+                    format!("section slug `{}` is not a valid slug", s.slug),
+                )
+                .with_hint(
+                    "use lowercase ASCII letters, digits and single hyphens, e.g. `documents`",
+                ),
+            );
+        }
+        if let Some(prev) = seen_names.insert(s.name.clone(), s.slug.clone()) {
+            f.problems.push(err(
+                "duplicate-section",
+                format!(
+                    "section `{}` is listed twice (slugs `{prev}` and `{}`)",
+                    s.name, s.slug
+                ),
+            ));
+        }
+        if let Some(prev) = seen_slugs.insert(s.slug.clone(), s.name.clone()) {
+            f.problems.push(
+                err(
+                    "slug-collision",
+                    format!(
+                        "sections `{prev}` and `{}` both have slug `{}`",
+                        s.name, s.slug
+                    ),
+                )
+                .with_hint("give each section its own slug"),
+            );
+        }
+    }
+}
+
+/// The problems of the slugs given for series and issuers.
+fn check_slugs(
+    f: &mut Fields,
+    series: &BTreeMap<String, String>,
+    issuers: &BTreeMap<String, IssuerSettings>,
+) {
+    for (series, slug_value) in series {
+        if !slug::is_valid(slug_value) {
+            let problem = f
+                .error(
+                    "series",
+                    "bad-slug",
+                    format!("series slug `{slug_value}` for `{series}` is not a valid slug"),
+                )
+                .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `wzf`");
+            f.problems.push(problem);
+        }
+    }
+    for (name, issuer) in issuers {
+        if let Some(slug_value) = &issuer.slug
+            && !slug::is_valid(slug_value)
+        {
+            let problem = f.error("issuers", "bad-slug", format!("issuer slug `{slug_value}` for `{name}` is not a valid slug"))
+                .with_hint("use lowercase ASCII letters, digits and single hyphens, e.g. `wenzhou-shi-shangwuju`");
+            f.problems.push(problem);
+        }
+    }
+}
+
+/// `redirects` as site paths, old → new; the problems of those that are not.
+fn redirects_of(f: &mut Fields, written: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut redirects = BTreeMap::new();
+    for (from, to) in written {
+        let from_path = redirect_path(from).filter(|p| !p.is_empty());
+        let to_path = redirect_path(to);
+        match (from_path, to_path) {
+            (Some(from_path), Some(to_path)) => {
+                if from_path == to_path {
+                    let problem = f.error(
+                        "redirects",
+                        "bad-redirect",
+                        format!("redirect `{from}` points to itself"),
+                    );
+                    f.problems.push(problem);
+                }
+                redirects.insert(from_path, to_path);
+            }
+            (from_path, _) => {
+                let bad = if from_path.is_none() { from } else { to };
+                let problem = f
+                    .error(
+                        "redirects",
+                        "bad-redirect",
+                        format!("redirect path `{bad}` is not a path inside the site"),
+                    )
+                    .with_hint(
+                        "write site paths such as /old/page/ or /old/page.html: no `..`, `\\`, spaces, `?` or `#`",
+                    );
+                f.problems.push(problem);
+            }
+        }
+    }
+    redirects
 }
 
 fn is_plain_name(name: &str) -> bool {
@@ -425,7 +450,7 @@ pub fn redirect_path(written: &str) -> Option<String> {
     }
     let body = path.strip_suffix('/').unwrap_or(path);
     let plain = !body.contains(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '%'));
-    (plain && crate::output::is_contained(body)).then(|| path.to_string())
+    (plain && crate::tree::is_contained(body)).then(|| path.to_string())
 }
 
 /// `https://example.org/gazette` → `Some("https://example.org/gazette/")`; empty → `None`.

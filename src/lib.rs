@@ -15,7 +15,9 @@
 pub mod cache;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod error;
+pub mod identity;
 pub mod import;
 pub mod index;
 pub mod lint;
@@ -25,8 +27,10 @@ pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod sealed;
 pub mod search;
 pub mod serve;
+pub mod slug;
 pub mod state;
 pub mod tree;
 pub mod validity;
@@ -113,6 +117,9 @@ pub struct Site {
     pub config: Config,
     /// Issues and documents.
     pub archive: Archive,
+    /// Every file the archive was read from, as read: identity, digests, and whether its
+    /// record came from the load cache.
+    pub sources: content::Sources,
     /// Indexes.
     pub index: Index,
 }
@@ -124,6 +131,7 @@ impl Site {
             root: &self.root,
             config: &self.config,
             archive: &self.archive,
+            sources: &self.sources,
             index: &self.index,
             templates,
         }
@@ -132,7 +140,7 @@ impl Site {
 
 /// Reads and validates the site at `root`. Every problem found is reported at once.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Site> {
-    load_with(root, base_url, None, true, || ()).map(|(site, _, ())| site)
+    load_with(root, base_url, None, true, || ()).map(|(site, ())| site)
 }
 
 /// The load cache's file name, inside an output folder's state folder.
@@ -162,7 +170,7 @@ fn load_with<R: Send>(
     cached: Option<&tree::Tree>,
     drafts: bool,
     alongside: impl FnOnce() -> R + Send,
-) -> Result<(Site, std::time::SystemTime, R)> {
+) -> Result<(Site, R)> {
     if !root.is_dir() {
         return Err(Error::Fatal(format!(
             "the site root {} is not a folder",
@@ -172,7 +180,7 @@ fn load_with<R: Send>(
     let t0 = std::time::Instant::now();
     let config = Config::load(root, base_url).map_err(invalid)?;
     // The load cache is read while the content folder is walked.
-    let (archive, started) = content::load_reading_cache(root, &config, || {
+    let (archive, sources) = content::load_reading_cache(root, &config, || {
         cached.and_then(|state| {
             content::LoadCache::read_in(
                 state,
@@ -196,9 +204,9 @@ fn load_with<R: Send>(
             root: root.to_path_buf(),
             config,
             archive,
+            sources,
             index,
         },
-        started,
         other,
     ))
 }
@@ -327,7 +335,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     cache::exe_identity_in(state.dir());
     // The other caches of the last build are read while the indexes are built.
     let cached = state.dir().filter(|_| !options.no_cache);
-    let (site, load_started, (page_cache, memos)) = load_with(
+    let (site, (page_cache, memos)) = load_with(
         &options.root,
         options.base_url.as_deref(),
         cached,
@@ -454,8 +462,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
                         state,
                         Path::new(LOAD_CACHE_FILE),
                         &load_cache_key(&options.root, options.base_url.as_deref()),
-                        load_started,
                         &site.archive,
+                        &site.sources,
                     )
                 },
             )
@@ -485,8 +493,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         pages: rendered.pages,
         rendered_pages: rendered.rendered_pages,
         cached_pages: rendered.cached_pages,
-        files_parsed: site.archive.documents.iter().filter(|d| !d.reused).count()
-            + site.archive.issues.iter().filter(|i| !i.reused).count(),
+        files_parsed: site.sources.parsed(&site.archive),
         bodies_read: renderer.bodies_read(),
         files: rendered.files.len(),
         written: applied.written,

@@ -23,8 +23,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::tree::Tree;
 
-/// Where pages are staged, inside the output folder; removed before every build returns.
-pub const STAGING_DIR: &str = ".gazette-staging";
+pub use crate::tree::{STAGING_DIR, is_cache, is_contained, site_path};
 
 /// What happened to one output file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -694,56 +693,6 @@ impl Output {
         }
         if self.created_dir {
             let _ = fs::remove_dir(self.tree.root());
-        }
-    }
-}
-
-/// A path relative to the output folder, `/`-separated.
-/// A relative path as a site path: `/`-separated, whatever the platform.
-pub fn site_path(rel: &Path) -> String {
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Whether a `/`-separated relative path stays inside the folder it is joined to.
-pub fn is_contained(rel: &str) -> bool {
-    !rel.is_empty()
-        && !rel.starts_with('/')
-        && !rel.contains('\\')
-        && !rel.chars().any(char::is_control)
-        && rel
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-        && !rel.starts_with(STAGING_DIR)
-        && !is_cache(rel)
-}
-
-/// Whether a site path is the build cache or inside it (never part of the site).
-pub fn is_cache(rel: &str) -> bool {
-    rel.split('/').next() == Some(crate::cache::CACHE_DIR)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn containment() {
-        assert!(is_contained("documents/wzf/2019/16/index.html"));
-        for bad in [
-            "",
-            "/etc/passwd",
-            "../x",
-            "a/../../x",
-            "a//b",
-            "a\\b",
-            "./a",
-            ".gazette-staging/x",
-            ".gazette-cache/pages",
-        ] {
-            assert!(!is_contained(bad), "{bad}");
         }
     }
 }

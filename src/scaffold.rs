@@ -147,6 +147,15 @@ fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
+/// Today's date by the system clock (UTC): the default 成文日期 of a new numbered document.
+/// Only scaffolding reads the clock; a build never does.
+pub fn today() -> Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    Date::from_days_since_epoch(days as i64).expect("a date in range")
+}
+
 /// Creates a document in an existing issue.
 pub fn new_doc(root: &Path, doc: &NewDoc, today: Date) -> Result<PathBuf> {
     let config = Config::load(root, None).map_err(Error::Invalid)?;

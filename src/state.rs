@@ -20,8 +20,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::CACHE_DIR;
 use crate::error::{Error, Result};
+use crate::tree::CACHE_DIR;
 use crate::tree::Tree;
 
 /// The record of the output folder, inside its state folder.
@@ -78,9 +78,9 @@ pub fn state_name(root: &Path, cache: &Path, output: &Path) -> String {
             bytes.extend_from_slice(cache.as_os_str().as_encoded_bytes());
             bytes.push(0);
             bytes.extend_from_slice(out.as_os_str().as_encoded_bytes());
-            crate::cache::key_of(&bytes)
+            crate::digest::key_of(&bytes)
         }
-        _ => crate::cache::key_of(output.as_os_str().as_encoded_bytes()),
+        _ => crate::digest::key_of(output.as_os_str().as_encoded_bytes()),
     };
     if stem.is_empty() {
         format!("output-{}", &key[..16])

@@ -13,12 +13,48 @@
 //! folders found to be real are remembered for the life of the [`Tree`] (one build): a file
 //! whose folder is known real costs one look-up. This guards against links put in the folder
 //! before or between builds; a process racing the build inside the folder is not in scope.
+//!
+//! The rules for relative paths inside such a folder live here too: how a path is written
+//! ([`site_path`]), which paths stay inside ([`is_contained`]), and the names gazette keeps
+//! for itself ([`STAGING_DIR`], [`CACHE_DIR`]).
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::RwLock;
+
+/// Where pages are staged, inside the output folder; removed before every build returns.
+pub const STAGING_DIR: &str = ".gazette-staging";
+
+/// The default cache folder, at the site root (see [`crate::state`]).
+pub const CACHE_DIR: &str = ".gazette-cache";
+
+/// A relative path as a site path: `/`-separated, whatever the platform.
+pub fn site_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether a `/`-separated relative path stays inside the folder it is joined to.
+pub fn is_contained(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains('\\')
+        && !rel.chars().any(char::is_control)
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && !rel.starts_with(STAGING_DIR)
+        && !is_cache(rel)
+}
+
+/// Whether a site path is the build cache or inside it (never part of the site).
+pub fn is_cache(rel: &str) -> bool {
+    rel.split('/').next() == Some(CACHE_DIR)
+}
 
 /// A folder whose contents are reached without following symbolic links.
 #[derive(Debug)]
@@ -408,6 +444,24 @@ mod tests {
         for bad in ["../victim/keep.txt", "/etc/passwd", "./x"] {
             assert!(tree.meta(bad).is_err(), "{bad}");
             assert!(tree.make_dirs(bad, true).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn containment() {
+        assert!(is_contained("documents/wzf/2019/16/index.html"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a\\b",
+            "./a",
+            ".gazette-staging/x",
+            ".gazette-cache/pages",
+        ] {
+            assert!(!is_contained(bad), "{bad}");
         }
     }
 }

@@ -19,6 +19,21 @@ use serde::Serialize;
 
 use crate::content::date::Date;
 use crate::content::{Archive, DeclaredState, Document};
+use crate::error::Error;
+
+/// `SOURCE_DATE_EPOCH` from the environment, the one clock allowed into the output (seconds
+/// since 1970-01-01 UTC); `None` when it is unset or empty.
+pub fn source_date_epoch_from_env() -> Result<Option<i64>, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| {
+            Error::Fatal(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"
+            ))
+        }),
+        Err(_) => Ok(None),
+    }
+}
 
 /// The state of a document on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -190,10 +205,6 @@ mod tests {
             body: Default::default(),
             body_line: 1,
             positions: Default::default(),
-            front: [0; 32],
-            stamp: Default::default(),
-            digest: [0; 32],
-            reused: false,
         }
     }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Attachment, DateInput, Document, Found, Issue, MAX_MARKDOWN_BYTES, RawStatus, front_matter,
-    key_positions, read_text, yaml_diagnostic,
+    key_positions, read_text,
 };
 use crate::error::Diagnostic;
 use crate::yaml::{self, Step, YamlError, YamlErrorKind};
@@ -86,7 +86,7 @@ pub(super) fn front_matter_problems(
 ) -> Vec<Diagnostic> {
     let offset = yaml_line - 1;
     let names: Vec<&str> = table.iter().map(|f| f.0).collect();
-    let single = || vec![yaml_diagnostic(rel, first, offset, &names)];
+    let single = || vec![yaml::diagnostic(rel, first, offset, &names)];
     if first.kind != YamlErrorKind::Parse {
         return single();
     }
@@ -123,16 +123,16 @@ pub(super) fn front_matter_problems(
     for key in entries.keys().filter(|k| !names.contains(k)) {
         let at = lines.get(key).map_or((1, 1), |&(line, _)| (line, 1));
         let message = format!("unknown field `{key}`, expected one of {expected}");
-        problems.push(yaml_diagnostic(rel, &error(at, message), offset, &names));
+        problems.push(yaml::diagnostic(rel, &error(at, message), offset, &names));
     }
     for (name, required, check) in table {
         if entries.keys().any(|k| k == *name) {
             if let Some(e) = check(&entries, text, name) {
-                problems.push(yaml_diagnostic(rel, &e, offset, &names));
+                problems.push(yaml::diagnostic(rel, &e, offset, &names));
             }
         } else if *required {
             let message = format!("missing field `{name}`");
-            problems.push(yaml_diagnostic(
+            problems.push(yaml::diagnostic(
                 rel,
                 &error((1, 1), message),
                 offset,

@@ -4,8 +4,6 @@
 //! Positions are kept so every later message can name the line of the file, not the line
 //! of the YAML block.
 
-use std::collections::BTreeMap;
-
 /// A file split into front matter and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -59,31 +57,6 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
-/// Where each top-level key of a block mapping stands: key → (line of the file, column of
-/// its value, counted in characters). Used to point messages about a field's value at the
-/// field, since the YAML parser only positions syntax and type errors.
-pub fn key_positions(yaml: &str, first_line: usize) -> BTreeMap<String, (usize, usize)> {
-    let mut keys = BTreeMap::new();
-    for (i, line) in yaml.lines().enumerate() {
-        let Some(first) = line.chars().next() else {
-            continue;
-        };
-        if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[') {
-            continue;
-        }
-        let Some(colon) = line.find(':') else {
-            continue;
-        };
-        let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-        let rest = &line[colon + 1..];
-        let value_offset = colon + 1 + (rest.len() - rest.trim_start().len());
-        let column = line[..value_offset].chars().count() + 1;
-        keys.entry(key.to_string())
-            .or_insert((first_line + i, column));
-    }
-    keys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,14 +82,6 @@ mod tests {
         assert_eq!(split("---\ntitle: a\n"), Err(SplitError::Unterminated));
     }
 
-    #[test]
-    fn keys_point_at_values() {
-        let keys = key_positions("title: 通知\n# c\n  nested: 1\ndate:   2019-12-09\n", 2);
-        assert_eq!(keys["title"], (2, 8));
-        assert_eq!(keys["date"], (5, 9));
-        assert!(!keys.contains_key("nested"));
-    }
-
     proptest::proptest! {
         #[test]
         fn splitting_never_panics(text in "(---\n)?[\\PC\n]{0,200}(\n---\n)?[\\PC\n]{0,50}") {
@@ -124,7 +89,7 @@ mod tests {
                 proptest::prop_assert!(s.yaml_line == 2 && s.body_line >= 3);
                 proptest::prop_assert!(text.contains(s.yaml) && text.ends_with(s.body));
             }
-            let _ = key_positions(&text, 1);
+            let _ = crate::yaml::key_positions(&text, 1);
             let _ = crate::error::line_col(&text, text.len() / 2);
         }
     }

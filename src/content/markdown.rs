@@ -150,14 +150,7 @@ fn render_events(
         match event {
             Event::Start(Tag::Paragraph) => {
                 if let Some((lines, end)) = signature_block(&events, i) {
-                    out.push(Event::Html(CowStr::from("<p class=\"signature\">")));
-                    for (n, line) in lines.into_iter().enumerate() {
-                        if n > 0 {
-                            out.push(Event::Html(CowStr::from("<br>\n")));
-                        }
-                        out.push(Event::Text(CowStr::from(line)));
-                    }
-                    out.push(Event::Html(CowStr::from("</p>\n")));
+                    push_signature(&mut out, lines);
                     i = end + 1;
                     continue;
                 }
@@ -184,68 +177,12 @@ fn render_events(
                 out.push(event.clone());
                 out.push(Event::Html(CowStr::from("</div>\n")));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (line, column) = locate(range);
-                match check_target(dest_url, links) {
-                    Target::Keep(href) => {
-                        link_kept.push(true);
-                        out.push(Event::Start(Tag::Link {
-                            link_type: *link_type,
-                            dest_url: CowStr::from(href),
-                            title: title.clone(),
-                            id: id.clone(),
-                        }));
-                    }
-                    Target::Unsafe => {
-                        link_kept.push(false);
-                        problems.push(Diagnostic::warning(source.path, line, column, "unsafe-link",
-                            format!("link to `{dest_url}` uses a scheme that is not allowed; it is shown as plain text"))
-                            .with_hint("links may use http, https, mailto or tel, site paths such as /documents/wzf/2019/16/, or wenhao:文号"));
-                    }
-                    Target::Unresolved(what) => {
-                        link_kept.push(false);
-                        problems.push(Diagnostic::error(source.path, line, column, "broken-link",
-                            format!("link target `{dest_url}` does not resolve: {what}"))
-                            .with_hint("link to a page of this archive by site path (/documents/wzf/2019/16/), by file (wzf-2019-16.md) or by 文号 (wenhao:温政发〔2019〕16号)"));
-                    }
-                }
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                let kept = checked_target(event, locate(range), source, links, problems);
+                link_kept.push(kept.is_some());
+                out.extend(kept);
             }
-            Event::End(TagEnd::Link) => {
-                if link_kept.pop().unwrap_or(false) {
-                    out.push(event.clone());
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (line, column) = locate(range);
-                match check_target(dest_url, links) {
-                    Target::Keep(href) => {
-                        link_kept.push(true);
-                        out.push(Event::Start(Tag::Image {
-                            link_type: *link_type,
-                            dest_url: CowStr::from(href),
-                            title: title.clone(),
-                            id: id.clone(),
-                        }));
-                    }
-                    Target::Unsafe | Target::Unresolved(_) => {
-                        link_kept.push(false);
-                        problems.push(Diagnostic::error(source.path, line, column, "broken-link",
-                            format!("image `{dest_url}` is not a file of this archive or a web address"))
-                            .with_hint("put the image in the issue folder and refer to it by its file name"));
-                    }
-                }
-            }
-            Event::End(TagEnd::Image) => {
+            Event::End(TagEnd::Link | TagEnd::Image) => {
                 if link_kept.pop().unwrap_or(false) {
                     out.push(event.clone());
                 }
@@ -261,6 +198,88 @@ fn render_events(
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
     html_out
+}
+
+/// A signature block (落款) as one paragraph, a line break between its lines.
+fn push_signature(out: &mut Vec<Event<'_>>, lines: Vec<String>) {
+    out.push(Event::Html(CowStr::from("<p class=\"signature\">")));
+    for (n, line) in lines.into_iter().enumerate() {
+        if n > 0 {
+            out.push(Event::Html(CowStr::from("<br>\n")));
+        }
+        out.push(Event::Text(CowStr::from(line)));
+    }
+    out.push(Event::Html(CowStr::from("</p>\n")));
+}
+
+/// The start of a link or image (`event`, at line and column `at`) with its target
+/// resolved, or `None` with a problem when it is shown as plain text instead.
+fn checked_target<'e>(
+    event: &Event<'e>,
+    at: (usize, usize),
+    source: &Source<'_>,
+    links: &dyn LinkResolver,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Event<'e>> {
+    let (line, column) = at;
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => match check_target(dest_url, links) {
+            Target::Keep(href) => Some(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: CowStr::from(href),
+                title: title.clone(),
+                id: id.clone(),
+            })),
+            Target::Unsafe => {
+                problems.push(Diagnostic::warning(source.path, line, column, "unsafe-link",
+                    format!("link to `{dest_url}` uses a scheme that is not allowed; it is shown as plain text"))
+                    .with_hint("links may use http, https, mailto or tel, site paths such as /documents/wzf/2019/16/, or wenhao:文号"));
+                None
+            }
+            Target::Unresolved(what) => {
+                problems.push(Diagnostic::error(source.path, line, column, "broken-link",
+                    format!("link target `{dest_url}` does not resolve: {what}"))
+                    .with_hint("link to a page of this archive by site path (/documents/wzf/2019/16/), by file (wzf-2019-16.md) or by 文号 (wenhao:温政发〔2019〕16号)"));
+                None
+            }
+        },
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => match check_target(dest_url, links) {
+            Target::Keep(href) => Some(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: CowStr::from(href),
+                title: title.clone(),
+                id: id.clone(),
+            })),
+            Target::Unsafe | Target::Unresolved(_) => {
+                problems.push(
+                    Diagnostic::error(
+                        source.path,
+                        line,
+                        column,
+                        "broken-link",
+                        format!(
+                            "image `{dest_url}` is not a file of this archive or a web address"
+                        ),
+                    )
+                    .with_hint(
+                        "put the image in the issue folder and refer to it by its file name",
+                    ),
+                );
+                None
+            }
+        },
+        _ => Some(event.clone()),
+    }
 }
 
 /// The text of `markdown` without markup, for open data and search: one line per paragraph,

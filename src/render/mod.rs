@@ -39,6 +39,9 @@ pub struct Inputs<'a> {
     pub config: &'a Config,
     /// Issues and documents.
     pub archive: &'a Archive,
+    /// Every file the archive was read from, as read: identity, digests, and whether its
+    /// record came from the load cache.
+    pub sources: &'a crate::content::Sources,
     /// Indexes.
     pub index: &'a Index,
     /// Templates.
@@ -63,6 +66,7 @@ pub struct Renderer<'a> {
     root: &'a std::path::Path,
     config: &'a Config,
     archive: &'a Archive,
+    sources: &'a crate::content::Sources,
     index: &'a Index,
     templates: &'a Templates,
     settings: Settings,
@@ -371,12 +375,16 @@ fn page_file(path: &str) -> String {
 /// The front key of an archive (see [`crate::cache::ArchiveKeys::front`]): every document's
 /// path and front matter, every issue's record, and the size of every file of an issue
 /// folder (issue pages show them).
-fn front_key(root: &std::path::Path, archive: &Archive) -> String {
+fn front_key(
+    root: &std::path::Path,
+    archive: &Archive,
+    sources: &crate::content::Sources,
+) -> String {
     let mut h = crate::cache::key_hasher();
     h.update(b"gazette archive front 1\0");
     h.update(&(archive.documents.len() as u64).to_le_bytes());
     for d in &archive.documents {
-        h.update(&d.front);
+        h.update(&sources.front(&d.source));
     }
     for issue in &archive.issues {
         let record = bincode::serialize(issue).unwrap_or_default();
@@ -433,6 +441,7 @@ impl<'a> Renderer<'a> {
             root,
             config,
             archive,
+            sources,
             index,
             templates,
         } = inputs;
@@ -516,6 +525,7 @@ impl<'a> Renderer<'a> {
             root,
             config,
             archive,
+            sources,
             index,
             templates,
             site,
@@ -534,7 +544,7 @@ impl<'a> Renderer<'a> {
             cache: None,
             global: global.to_string(),
             keys: crate::cache::ArchiveKeys {
-                front: front_key(root, archive),
+                front: front_key(root, archive, sources),
                 site: String::new(),
             },
             same_archive: false,
@@ -582,7 +592,7 @@ impl<'a> Renderer<'a> {
         let doc = &self.archive.documents[d];
         format!(
             "{} {} {} {}",
-            crate::cache::hex(&doc.digest),
+            crate::cache::hex(&self.sources.digest(&doc.source)),
             doc.body_line,
             self.config.raw_html,
             root_for(self.config, &self.index.doc_paths[d])
@@ -645,7 +655,7 @@ impl<'a> Renderer<'a> {
                 };
                 let key = self.body_key(d);
                 if let Some(memo) = memo
-                    && doc.reused
+                    && self.sources.reused(&doc.source)
                     && memo.key == key
                     && (answers_known || memo.holds(&links))
                 {
@@ -1065,7 +1075,9 @@ impl<'a> Renderer<'a> {
             return None;
         };
         let clean = match page {
-            Page::Document(d) => self.archive.documents[d].reused && self.bodies[d].clean,
+            Page::Document(d) => {
+                self.sources.reused(&self.archive.documents[d].source) && self.bodies[d].clean
+            }
             Page::Issue(i) => self.note_is_clean(i),
             Page::Home => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
             _ => true,

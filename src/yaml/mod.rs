@@ -10,6 +10,8 @@
 //! the way the rest of gazette counts them (lines end at `\n` only; columns are characters),
 //! not the parser's way (which also ends lines at U+0085, U+2028 and U+2029).
 
+mod diagnostic;
+mod keys;
 mod scan;
 
 use crate::error::line_col;
@@ -19,6 +21,8 @@ use serde::de::{
     self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
+pub use diagnostic::diagnostic;
+pub use keys::key_positions;
 pub use scan::{MAX_ALIAS_COPY, MAX_DEPTH};
 
 /// What kind of YAML error it is.
