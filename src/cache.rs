@@ -27,13 +27,37 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::output::FileDigest;
 use crate::tree::Tree;
 
 /// The default cache folder, at the site root (see [`crate::state`]).
 pub const CACHE_DIR: &str = ".gazette-cache";
 /// The file cache, inside an output folder's state folder.
 pub const FILES_FILE: &str = "files";
+
+/// The size and SHA-256 of one output file, taken from the bytes as they were put.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileDigest {
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, lowercase hexadecimal.
+    pub sha256: String,
+}
+
+impl FileDigest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> FileDigest {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(bytes);
+        let mut hex = String::with_capacity(64);
+        for b in hash.iter() {
+            let _ = write!(hex, "{b:02x}");
+        }
+        FileDigest {
+            size: bytes.len() as u64,
+            sha256: hex,
+        }
+    }
+}
 
 /// One file as it was published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,7 +187,7 @@ pub(crate) fn exe_identity_in(state: Option<&Tree>) -> &'static str {
         let stamp = path
             .as_ref()
             .and_then(|p| fs::metadata(p).ok())
-            .map(|m| crate::content::cache::Stamp::of(&m));
+            .map(|m| ExeStamp::of(&m));
         let line = stamp.map(|s| {
             format!(
                 "{} {} {} {} {} ",
@@ -193,9 +217,7 @@ pub(crate) fn exe_identity_in(state: Option<&Tree>) -> &'static str {
             Some(Ok(digest)) => {
                 // Remembered only for an executable that has not changed for a while: one
                 // written in the same clock tick as it was stated could keep its stamp.
-                let settled = stamp.is_some_and(|s| {
-                    s.mtime_ns.max(s.ctime_ns) < now - crate::content::cache::RACY_WINDOW_NS * 20
-                });
+                let settled = stamp.is_some_and(|s| s.mtime_ns.max(s.ctime_ns) < now - SETTLED_NS);
                 if let (Some(state), Some(line), true) = (state, &line, settled) {
                     let text = format!("{line}{digest}");
                     let _ = state.write_file(Path::new(EXE_FILE), |f| {
@@ -207,6 +229,53 @@ pub(crate) fn exe_identity_in(state: Option<&Tree>) -> &'static str {
             _ => format!("unreadable {} {now}", std::process::id()),
         }
     })
+}
+
+/// How long an executable must have been left unchanged before its digest is remembered
+/// (far longer than the clock's tick on any file system).
+const SETTLED_NS: i128 = 1_000_000_000;
+
+/// What identifies the executable's file without reading it: size, modification and change
+/// time, inode and device (as the load cache trusts a Markdown file's).
+#[derive(Clone, Copy)]
+struct ExeStamp {
+    len: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+    ino: u64,
+    dev: u64,
+}
+
+impl ExeStamp {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> ExeStamp {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+        ExeStamp {
+            len: meta.len(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+            dev: meta.dev(),
+        }
+    }
+
+    /// Without a modification time the mtime is `i128::MAX`, which is never settled.
+    #[cfg(not(unix))]
+    fn of(meta: &fs::Metadata) -> ExeStamp {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(i128::MAX, |d| d.as_nanos() as i128);
+        ExeStamp {
+            len: meta.len(),
+            mtime_ns,
+            ctime_ns: 0,
+            ino: 0,
+            dev: 0,
+        }
+    }
 }
 
 /// What the cache says of the build that wrote it, for `global`.
@@ -495,7 +564,7 @@ impl PageCache {
         let mut group = Vec::new();
         let site = archive.as_ref().map(|k| k.site.as_str());
         for line in lines {
-            if line.path.starts_with(crate::search::SEARCH_DIR) {
+            if line.path.starts_with(crate::urls::SEARCH_DIR) {
                 search.insert(line.path.clone());
             }
             if line.fingerprint.is_some() && line.fingerprint.as_deref() == site {

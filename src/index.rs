@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::slug;
 use crate::content::{Archive, Document};
 use crate::error::Diagnostic;
+use crate::urls;
 
 /// An issuer (发文机关) and its documents.
 #[derive(Clone, Debug)]
@@ -57,14 +58,6 @@ pub struct Index {
     pub by_registration: BTreeMap<String, usize>,
     /// Every site path that exists: page folders (`documents/wzf/2019/16/`) and files.
     pub paths: BTreeSet<String>,
-}
-
-/// The open-data file beside each document and issue page.
-pub const DATA_FILE: &str = "data.json";
-
-/// Site path of an issue.
-pub fn issue_path(year: u16, number: u16) -> String {
-    format!("issues/{year}/{number:02}/")
 }
 
 /// Builds the indexes and runs the checks that span files.
@@ -408,7 +401,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         {
             claim(
                 &mut owners,
-                format!("{}{DATA_FILE}", doc_paths[i]),
+                urls::data_of(&doc_paths[i]),
                 Owner::DataOf(&d.source),
                 &mut problems,
             );
@@ -416,7 +409,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
     }
     let mut asset_names = asset_names.iter();
     for issue in &archive.issues {
-        let base = issue_path(issue.year, issue.number);
+        let base = urls::issue(issue.year, issue.number);
         if claim(
             &mut owners,
             base.clone(),
@@ -425,7 +418,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         ) {
             claim(
                 &mut owners,
-                format!("{base}{DATA_FILE}"),
+                urls::data_of(&base),
                 Owner::DataOf(&issue.source),
                 &mut problems,
             );
@@ -434,7 +427,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             let name = asset_names.next().expect("one name per asset");
             claim(
                 &mut owners,
-                format!("{base}{asset}"),
+                urls::issue_file(&base, asset),
                 Owner::File(name),
                 &mut problems,
             );
@@ -449,29 +442,22 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         .map(|(path, _)| path)
         .collect();
     paths.insert(String::new());
-    for p in [
-        "issues/",
-        "issuers/",
-        "sections/",
-        "types/",
-        "normative/",
-        "search/",
-        "search/wenhao.json",
-        "data/citations.json",
-    ] {
+    for p in urls::FIXED_PAGES {
         paths.insert(p.to_string());
     }
+    paths.insert(urls::LOOKUP_FILE.to_string());
+    paths.insert(urls::DATA_CITATIONS.to_string());
     for (y, _) in &years {
-        paths.insert(format!("issues/{y}/"));
+        paths.insert(urls::year(*y));
     }
     for e in &issuers {
-        paths.insert(format!("issuers/{}/", e.slug));
+        paths.insert(urls::issuer(&e.slug));
     }
     for s in &config.sections {
-        paths.insert(format!("sections/{}/", s.slug));
+        paths.insert(urls::section(&s.slug));
     }
     for t in &types {
-        paths.insert(format!("types/{}/", t.slug));
+        paths.insert(urls::doc_type(&t.slug));
     }
     check_redirects(config, &paths, &mut problems);
     if !problems.is_empty() {
@@ -491,20 +477,6 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         paths,
     })
 }
-
-/// Top-level names that the build writes itself (feeds, sitemaps, open data, short links).
-pub const RESERVED: &[&str] = &[
-    "404.html",
-    "_redirects",
-    "atom.xml",
-    "d",
-    "data",
-    "manifest.json",
-    "normative",
-    "robots.txt",
-    "sitemap.xml",
-    "sitemaps",
-];
 
 /// `redirects` of gazette.yaml: every target exists, no source stands where the site
 /// already has a page or file.
@@ -536,10 +508,10 @@ fn check_redirects(config: &Config, paths: &BTreeSet<String>, problems: &mut Vec
         let taken = paths.contains(from)
             || paths.contains(&format!("{folder}/"))
             || paths.contains(folder)
-            || RESERVED.contains(&top)
-            || from.starts_with("issues/serial/")
-            || from.rsplit('/').next() == Some(DATA_FILE)
-            || from.rsplit('/').next() == Some("atom.xml");
+            || urls::RESERVED.contains(&top)
+            || urls::is_serial_address(from)
+            || from.rsplit('/').next() == Some(urls::DATA_FILE)
+            || from.rsplit('/').next() == Some(urls::FEED_FILE);
         if taken {
             problems.push(
                 err(format!(
@@ -571,13 +543,9 @@ fn doc_path(d: &Document, archive: &Archive, series: &BTreeMap<String, String>) 
                 .or(d.date.map(|date| date.year()))
                 .unwrap_or(issue.year);
             let series = series.get(&n.prefix).map_or("unknown", String::as_str);
-            format!("documents/{series}/{year}/{}/", n.seq)
+            urls::numbered_document(series, year, n.seq)
         }
-        _ => format!(
-            "{}{}/",
-            issue_path(issue.year, issue.number),
-            stem_slug(&d.stem)
-        ),
+        _ => urls::unnumbered_document(&urls::issue(issue.year, issue.number), &stem_slug(&d.stem)),
     }
 }
 

@@ -29,6 +29,7 @@ pub mod search;
 pub mod serve;
 pub mod state;
 pub mod tree;
+pub mod urls;
 pub mod validity;
 mod yaml;
 

@@ -20,6 +20,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cache::FileDigest;
 use crate::error::{Error, Result};
 use crate::tree::Tree;
 
@@ -193,31 +194,6 @@ impl Sink for Output {
     }
 }
 
-/// The size and SHA-256 of one output file, taken from the bytes as they were put.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FileDigest {
-    /// Size in bytes.
-    pub size: u64,
-    /// SHA-256 of the bytes, lowercase hexadecimal.
-    pub sha256: String,
-}
-
-impl FileDigest {
-    /// The digest of `bytes`.
-    pub fn of(bytes: &[u8]) -> FileDigest {
-        use sha2::{Digest, Sha256};
-        let hash = Sha256::digest(bytes);
-        let mut hex = String::with_capacity(64);
-        for b in hash.iter() {
-            let _ = write!(hex, "{b:02x}");
-        }
-        FileDigest {
-            size: bytes.len() as u64,
-            sha256: hex,
-        }
-    }
-}
-
 /// What [`Output::put`] did with one file, and the file's digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Put {
@@ -353,7 +329,7 @@ const LEGACY_MARKER: &str = ".gazette";
 /// Whether the folder `tree` holds a `manifest.json` that names gazette as its generator.
 fn has_gazette_manifest(tree: &Tree) -> bool {
     use io::Read as _;
-    let Ok(file) = tree.open(crate::publish::manifest::MANIFEST_FILE) else {
+    let Ok(file) = tree.open(crate::urls::MANIFEST_FILE) else {
         return false;
     };
     let mut head = Vec::with_capacity(4096);

@@ -17,10 +17,7 @@ use serde::Serialize;
 
 use super::{Facts, json_bytes};
 use crate::content::markdown::plain_text;
-use crate::index::DATA_FILE;
-
-/// Where the archive-wide files go.
-pub const DATA_DIR: &str = "data";
+use crate::urls;
 
 /// A 栏目, 文种 or issuer as records name it.
 #[derive(Debug, Serialize)]
@@ -203,7 +200,7 @@ pub struct IssueRecord<'a> {
 
 impl<'a> Facts<'a> {
     fn file_record(&self, i: usize, title: &'a str, file: &'a str, size: bool) -> FileRecord<'a> {
-        let path = format!("{}{file}", self.issue_path(i));
+        let path = urls::issue_file(&self.issue_path(i), file);
         FileRecord {
             title,
             file: Some(file),
@@ -233,19 +230,17 @@ impl<'a> Facts<'a> {
         let issue = &self.archive.issues[doc.issue];
         let issue_path = self.issue_path(doc.issue);
         let section = &self.config.sections[doc.section];
-        let series = path
-            .strip_prefix("documents/")
-            .and_then(|rest| rest.split('/').next());
+        let series = urls::document_series(path);
         DocumentRecord {
             kind: "document",
             path,
             url: self.url(path),
-            data: format!("{path}{DATA_FILE}"),
+            data: urls::data_of(path),
             title: &doc.title,
             section: Term {
                 name: &section.name,
                 slug: &section.slug,
-                path: format!("sections/{}/", section.slug),
+                path: urls::section(&section.slug),
             },
             doc_number: doc.doc_number.as_ref().map(ToString::to_string),
             doc_number_parts: doc.doc_number.as_ref().map(|n| DocNumberParts {
@@ -264,7 +259,7 @@ impl<'a> Facts<'a> {
                     IssuerRecord {
                         name,
                         slug: &e.slug,
-                        path: format!("issuers/{}/", e.slug),
+                        path: urls::issuer(&e.slug),
                         lead: k == 0,
                     }
                 })
@@ -275,7 +270,7 @@ impl<'a> Facts<'a> {
                 Term {
                     name: &e.name,
                     slug: &e.slug,
-                    path: format!("types/{}/", e.slug),
+                    path: urls::doc_type(&e.slug),
                 }
             }),
             addressees: &doc.addressees,
@@ -325,7 +320,7 @@ impl<'a> Facts<'a> {
         IssueRecord {
             kind: "issue",
             url: self.url(&path),
-            data: format!("{path}{DATA_FILE}"),
+            data: urls::data_of(&path),
             label: issue.label(),
             year: issue.year,
             number: issue.number,
@@ -354,7 +349,7 @@ impl<'a> Facts<'a> {
                         doc_number: doc.doc_number.as_ref().map(ToString::to_string),
                         path: p,
                         url: self.url(p),
-                        data: format!("{p}{DATA_FILE}"),
+                        data: urls::data_of(p),
                     }
                 })
                 .collect(),
@@ -368,11 +363,6 @@ impl<'a> Facts<'a> {
         self.url(path).unwrap_or_else(|| path.to_string())
     }
 }
-
-/// Where the one-record-per-line files go.
-pub const JSONL_FILE: &str = "data/documents.jsonl";
-/// Where the spreadsheet file goes.
-pub const CSV_FILE: &str = "data/documents.csv";
 
 /// Documents are turned into records in parallel, this many at a time, and streamed out, so
 /// that the bulk files are never whole in memory.
@@ -435,20 +425,20 @@ pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
     for record in &issues {
         files.push((record.data.clone(), json_bytes(record)));
     }
-    files.push((format!("{DATA_DIR}/issues.json"), json_bytes(&issues)));
+    files.push((urls::open_data("issues.json"), json_bytes(&issues)));
     let wenhao: BTreeMap<&str, String> = index
         .by_doc_number
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
-    files.push((format!("{DATA_DIR}/wenhao.json"), json_bytes(&wenhao)));
+    files.push((urls::open_data("wenhao.json"), json_bytes(&wenhao)));
     let registration: BTreeMap<&str, String> = index
         .by_registration
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
     files.push((
-        format!("{DATA_DIR}/registration.json"),
+        urls::open_data("registration.json"),
         json_bytes(&registration),
     ));
     files

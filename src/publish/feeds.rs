@@ -15,12 +15,7 @@ use std::fmt::Write as _;
 use super::{Facts, timestamp, xml_escape};
 use crate::content::date::Date;
 
-/// The feed of the newest documents.
-pub const ARCHIVE_FEED: &str = "atom.xml";
-/// The feed of the issues.
-pub const ISSUES_FEED: &str = "issues/atom.xml";
-/// The file name of the feed beside an issuer, section or 文种 page.
-pub const FEED_FILE: &str = "atom.xml";
+use crate::urls;
 
 /// A feed to be written: where, what it is called, which page it follows.
 #[derive(Clone, Debug)]
@@ -56,15 +51,15 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
         .collect();
     let mut feeds = vec![
         Feed {
-            path: ARCHIVE_FEED.to_string(),
+            path: urls::ARCHIVE_FEED.to_string(),
             title: format!("{title} · 最新文件"),
             page: String::new(),
             entries: Entries::Documents(newest),
         },
         Feed {
-            path: ISSUES_FEED.to_string(),
+            path: urls::ISSUES_FEED.to_string(),
             title: format!("{title} · 各期"),
-            page: "issues/".to_string(),
+            page: urls::ISSUES.to_string(),
             entries: Entries::Issues(
                 index
                     .years
@@ -76,25 +71,25 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
     ];
     for e in &index.issuers {
         feeds.push(Feed {
-            path: format!("issuers/{}/{FEED_FILE}", e.slug),
+            path: urls::feed_of(&urls::issuer(&e.slug)),
             title: format!("{title} · 发文机关：{}", e.name),
-            page: format!("issuers/{}/", e.slug),
+            page: urls::issuer(&e.slug),
             entries: Entries::Documents(e.documents.iter().map(|&(d, _)| d).collect()),
         });
     }
     for (s, section) in facts.config.sections.iter().enumerate() {
         feeds.push(Feed {
-            path: format!("sections/{}/{FEED_FILE}", section.slug),
+            path: urls::feed_of(&urls::section(&section.slug)),
             title: format!("{title} · 栏目：{}", section.name),
-            page: format!("sections/{}/", section.slug),
+            page: urls::section(&section.slug),
             entries: Entries::Documents(index.sections[s].clone()),
         });
     }
     for t in &index.types {
         feeds.push(Feed {
-            path: format!("types/{}/{FEED_FILE}", t.slug),
+            path: urls::feed_of(&urls::doc_type(&t.slug)),
             title: format!("{title} · 文种：{}", t.name),
-            page: format!("types/{}/", t.slug),
+            page: urls::doc_type(&t.slug),
             entries: Entries::Documents(t.documents.clone()),
         });
     }

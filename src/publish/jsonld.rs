@@ -12,6 +12,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Facts, json_for_script};
+use crate::urls;
 
 impl Facts<'_> {
     /// An address of `to` as written on the page at `from`.
@@ -100,7 +101,7 @@ impl Facts<'_> {
                 json!({
                     "@type": "Organization",
                     "name": name,
-                    "url": self.ld_url(page, &format!("issuers/{}/", e.slug)),
+                    "url": self.ld_url(page, &urls::issuer(&e.slug)),
                 })
             })
             .collect();
