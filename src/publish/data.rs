@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::{Facts, json_bytes};
 use crate::content::markdown::plain_text;
+use crate::incremental::{Input, Reader};
 use crate::urls;
 
 /// A 栏目, 文种 or issuer as records name it.
@@ -198,33 +199,46 @@ pub struct IssueRecord<'a> {
     pub source: &'a str,
 }
 
+/// What the open data reads: every record shows the front matter, an issue's files their
+/// sizes, a document's the text of its body.
+pub const READS: &[Input] = &[Input::FrontMatter, Input::IssueAssets, Input::Bodies];
+
 impl<'a> Facts<'a> {
-    fn file_record(&self, i: usize, title: &'a str, file: &'a str, size: bool) -> FileRecord<'a> {
+    /// The record of file `file` of issue `i`, with its size.
+    fn file_record(
+        &self,
+        reader: &Reader<'_>,
+        (i, title, file): (usize, &'a str, &'a str),
+    ) -> FileRecord<'a> {
+        FileRecord {
+            size: Some(reader.asset_size(i, file)),
+            ..self.attachment_record(i, title, file)
+        }
+    }
+
+    /// The record of a file of issue `i` named by a document's attachment, without its size.
+    fn attachment_record(&self, i: usize, title: &'a str, file: &'a str) -> FileRecord<'a> {
         let path = urls::issue_file(&self.issue_path(i), file);
         FileRecord {
             title,
             file: Some(file),
             url: self.url(&path),
-            size: size.then(|| self.asset_size(i, file)),
+            size: None,
             path: Some(path),
         }
     }
 
     /// The open-data record of document `d`.
-    pub fn document_record(&self, d: usize) -> DocumentRecord<'a> {
-        self.record_of(d, true)
+    pub fn document_record(&self, d: usize, reader: &Reader<'_>) -> DocumentRecord<'a> {
+        self.record_of(d, Some(reader))
     }
 
-    /// The open-data record of document `d`, with its text or (for the CSV, which has none)
-    /// without reading it.
-    fn record_of(&self, d: usize, with_text: bool) -> DocumentRecord<'a> {
+    /// The open-data record of document `d`, with its text read through `reader` or (for
+    /// the CSV, which has none) without reading it.
+    fn record_of(&self, d: usize, reader: Option<&Reader<'_>>) -> DocumentRecord<'a> {
         let doc = &self.archive.documents[d];
         // A body that cannot be read fails the page render, and with it the build.
-        let markdown = if with_text {
-            doc.body.read(&doc.source).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let markdown = reader.map(|r| r.body(d)).unwrap_or_default();
         let index = self.index;
         let path = index.doc_paths[d].as_str();
         let issue = &self.archive.issues[doc.issue];
@@ -282,7 +296,7 @@ impl<'a> Facts<'a> {
                 .attachments
                 .iter()
                 .map(|a| match &a.file {
-                    Some(file) => self.file_record(doc.issue, &a.title, file, false),
+                    Some(file) => self.attachment_record(doc.issue, &a.title, file),
                     None => FileRecord {
                         title: &a.title,
                         file: None,
@@ -304,7 +318,7 @@ impl<'a> Facts<'a> {
                 path: issue_path,
             },
             source: &doc.source,
-            text: if with_text {
+            text: if reader.is_some() {
                 plain_text(&markdown, self.config.raw_html)
             } else {
                 String::new()
@@ -314,7 +328,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The open-data record of issue `i`.
-    pub fn issue_record(&self, i: usize) -> IssueRecord<'a> {
+    pub fn issue_record(&self, i: usize, reader: &Reader<'_>) -> IssueRecord<'a> {
         let issue = &self.archive.issues[i];
         let path = self.issue_path(i);
         IssueRecord {
@@ -329,11 +343,11 @@ impl<'a> Facts<'a> {
             pdf: issue
                 .pdf
                 .as_deref()
-                .map(|p| self.file_record(i, p, p, true)),
+                .map(|p| self.file_record(reader, (i, p, p))),
             assets: issue
                 .assets
                 .iter()
-                .map(|a| self.file_record(i, a, a, true))
+                .map(|a| self.file_record(reader, (i, a, a)))
                 .collect(),
             note_markdown: &issue.note,
             note_text: plain_text(&issue.note, self.config.raw_html),
@@ -373,6 +387,7 @@ const CHUNK: usize = 1024;
 /// so that every record is built once.
 pub fn write_jsonl(
     facts: &Facts<'_>,
+    reader: &Reader<'_>,
     out: &mut dyn std::io::Write,
     twin: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> std::io::Result<()> {
@@ -381,7 +396,7 @@ pub fn write_jsonl(
         let lines: Vec<String> = (start..(start + CHUNK).min(n))
             .into_par_iter()
             .map(|d| {
-                let record = facts.document_record(d);
+                let record = facts.document_record(d, reader);
                 let mut line = serde_json::to_string(&record).expect("serialisable");
                 line.push('\n');
                 twin(record.data.clone(), json_bytes(&record));
@@ -403,7 +418,7 @@ pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Re
     for start in (0..n).step_by(CHUNK) {
         let rows: Vec<String> = (start..(start + CHUNK).min(n))
             .into_par_iter()
-            .map(|d| csv_row(&facts.record_of(d, false)))
+            .map(|d| csv_row(&facts.record_of(d, None)))
             .collect();
         for row in rows {
             out.write_all(row.as_bytes())?;
@@ -415,11 +430,11 @@ pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Re
 /// The small open-data files: each issue's data twin, `issues.json`, `wenhao.json` and
 /// `registration.json`. (Documents' twins and the bulk files are written by
 /// [`write_jsonl`] and [`write_csv`].)
-pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
     let archive = facts.archive;
     let index = facts.index;
     let issues: Vec<IssueRecord<'_>> = (0..archive.issues.len())
-        .map(|i| facts.issue_record(i))
+        .map(|i| facts.issue_record(i, reader))
         .collect();
     let mut files = Vec::with_capacity(issues.len() + 3);
     for record in &issues {

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use super::{Facts, timestamp, xml_escape};
 use crate::content::date::Date;
+use crate::incremental::{Input, Reader};
 
 use crate::urls;
 
@@ -102,7 +103,7 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
 }
 
 /// The XML of one feed.
-pub fn render(facts: &Facts<'_>, feed: &Feed) -> String {
+pub fn render(facts: &Facts<'_>, reader: &Reader<'_>, feed: &Feed) -> String {
     let config = facts.config;
     let updated = match &feed.entries {
         Entries::Documents(docs) => docs.iter().map(|&d| facts.doc_dates[d]).max(),
@@ -146,7 +147,7 @@ pub fn render(facts: &Facts<'_>, feed: &Feed) -> String {
     match &feed.entries {
         Entries::Documents(docs) => {
             for &d in docs {
-                document_entry(&mut x, facts, d, &href);
+                document_entry(&mut x, (facts, reader), d, &href);
             }
         }
         Entries::Issues(issues) => {
@@ -169,7 +170,12 @@ fn entry_head(x: &mut String, id: &str, title: &str, updated: Date, published: O
     }
 }
 
-fn document_entry(x: &mut String, facts: &Facts<'_>, d: usize, href: &dyn Fn(&str) -> String) {
+fn document_entry(
+    x: &mut String,
+    (facts, reader): (&Facts<'_>, &Reader<'_>),
+    d: usize,
+    href: &dyn Fn(&str) -> String,
+) {
     let doc = &facts.archive.documents[d];
     let path = &facts.index.doc_paths[d];
     let issue = &facts.archive.issues[doc.issue];
@@ -209,6 +215,16 @@ fn document_entry(x: &mut String, facts: &Facts<'_>, d: usize, href: &dyn Fn(&st
         summary.push(date.chinese());
     }
     summary.push(format!("{}（总第{}期）", issue.label(), issue.serial));
+    #[cfg(test)]
+    if experiment::on(facts.root).is_some() {
+        let body = reader.body(d);
+        summary.push(crate::content::markdown::plain_text(
+            &body,
+            facts.config.raw_html,
+        ));
+    }
+    #[cfg(not(test))]
+    let _ = reader;
     let _ = writeln!(
         x,
         "    <summary>{}</summary>",
@@ -247,9 +263,49 @@ fn issue_entry(x: &mut String, facts: &Facts<'_>, i: usize, href: &dyn Fn(&str) 
 }
 
 /// Every feed file: site path and bytes.
-pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
     all(facts)
         .iter()
-        .map(|feed| (feed.path.clone(), render(facts, feed).into_bytes()))
+        .map(|feed| (feed.path.clone(), render(facts, reader, feed).into_bytes()))
         .collect()
+}
+
+/// What the feeds read: the front matter (titles, issuers, dates, terms) and nothing of the
+/// bodies.
+pub const READS: &[Input] = &[Input::FrontMatter];
+
+/// What the feeds of the site `facts` read ([`READS`]; in tests, see [`experiment`]).
+pub fn reads(facts: &Facts<'_>) -> &'static [Input] {
+    #[cfg(test)]
+    if experiment::on(facts.root) == Some(true) {
+        return &[Input::FrontMatter, Input::Bodies];
+    }
+    let _ = facts;
+    READS
+}
+
+/// A test-only variant of the feeds: each document entry's summary ends with the text of its
+/// body. For the sites registered here (by root), with whether the feeds then declare that
+/// they read the bodies: they must, or an incremental build after a body edit would keep
+/// the old feeds (and the recording reader of [`crate::incremental`] fails the build).
+#[cfg(test)]
+pub(crate) mod experiment {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static SITES: Mutex<Vec<(PathBuf, bool)>> = Mutex::new(Vec::new());
+
+    /// Puts the bodies into the summaries of the site at `root`, declared or not.
+    pub(crate) fn enable(root: &Path, declared: bool) {
+        SITES
+            .lock()
+            .expect("sites")
+            .push((root.to_path_buf(), declared));
+    }
+
+    /// Whether the site at `root` takes part, and if so whether the read is declared.
+    pub(crate) fn on(root: &Path) -> Option<bool> {
+        let sites = SITES.lock().expect("sites");
+        sites.iter().find(|(r, _)| r == root).map(|(_, d)| *d)
+    }
 }

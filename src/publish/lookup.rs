@@ -7,7 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::content::Archive;
+use crate::incremental::Input;
 use crate::index::Index;
+
+/// What the lookup table reads: the front matter (文号, 登记号, titles, pages).
+pub const READS: &[Input] = &[Input::FrontMatter];
 
 /// One row of the lookup table.
 #[derive(Serialize)]

@@ -134,15 +134,6 @@ impl<'a> Facts<'a> {
             .unwrap_or_else(|| name_uuid(&self.config.title, path))
     }
 
-    /// The size of a file published with issue `i`, read from its source.
-    pub fn asset_size(&self, i: usize, asset: &str) -> u64 {
-        let dir = self
-            .root
-            .join(crate::content::CONTENT_DIR)
-            .join(self.archive.issues[i].dir());
-        std::fs::metadata(dir.join(asset)).map_or(0, |m| m.len())
-    }
-
     /// The site path of an issue.
     pub fn issue_path(&self, i: usize) -> String {
         let issue = &self.archive.issues[i];

@@ -15,7 +15,12 @@
 use std::fmt::Write as _;
 
 use super::Facts;
+use crate::incremental::Input;
 use crate::urls;
+
+/// What the redirects read: the front matter (文号, 总期号, 登记号, titles) and the
+/// settings' `redirects`.
+pub const READS: &[Input] = &[Input::FrontMatter];
 
 /// One redirect: old site path → new site path, and the target's title.
 #[derive(Clone, Debug, PartialEq, Eq)]

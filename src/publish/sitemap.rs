@@ -12,7 +12,11 @@ use std::fmt::Write as _;
 
 use super::{Facts, xml_escape};
 use crate::content::date::Date;
+use crate::incremental::Input;
 use crate::urls;
+
+/// What the sitemaps read: the front matter (dates, pages).
+pub const READS: &[Input] = &[Input::FrontMatter];
 
 /// The most addresses one sitemap may hold (the protocol's limit).
 pub const MAX_URLS: usize = 50_000;

@@ -16,8 +16,6 @@ mod write;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::cache::FileDigest;
 use crate::config::Config;
 use crate::content::Archive;
@@ -32,7 +30,6 @@ use crate::validity::ReferenceDate;
 use bodies::BodyState;
 use bundles::ToIndex;
 use pages::Page;
-use reuse::{front_key, site_key};
 use templates::Templates;
 use views::*;
 
@@ -88,12 +85,10 @@ pub struct Renderer<'a> {
     cache: Option<(Option<&'a crate::cache::PageCache>, &'a crate::tree::Tree)>,
     /// The settings key of this build.
     global: String,
-    /// The archive keys of this build.
-    keys: crate::cache::ArchiveKeys,
-    /// Whether the last build had the same settings and archive keys: then a document page
-    /// whose file and body are unchanged is the page that build published, and so are the
-    /// feeds, redirects, sitemaps and lookup.
-    same_archive: bool,
+    /// The keys of this build's inputs.
+    keys: crate::incremental::Keys,
+    /// The archive keys of the last build, if its file cache is trusted (same settings).
+    last: Option<crate::cache::ArchiveKeys>,
 }
 
 /// What rendering produced.
@@ -144,82 +139,11 @@ impl<'a> Renderer<'a> {
             index,
             templates,
         } = inputs;
-        let link = |p: &str| link_form(config, p);
-        let issue_summaries: Vec<Shared> = archive
-            .issues
-            .iter()
-            .enumerate()
-            .map(|(i, issue)| {
-                Shared::new(IssueSummary {
-                    label: issue.label(),
-                    year: issue.year,
-                    number: issue.number,
-                    serial: issue.serial,
-                    published: issue.published.map(DateView::from),
-                    href: link(&urls::issue(issue.year, issue.number)),
-                    document_count: index.issue_documents[i].len(),
-                })
-            })
-            .collect();
+        let issue_summaries = parts::issue_summaries(config, archive, index);
         let doc_summaries = (0..archive.documents.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        #[derive(Debug, Serialize)]
-        struct SiteView {
-            title: String,
-            language: String,
-            base_url: Option<String>,
-            generator: &'static str,
-            home: String,
-            search_href: String,
-            register_href: String,
-            reference: ReferenceView,
-            nav: Vec<Link>,
-            sections: Vec<TermSummary>,
-            issue_count: usize,
-            document_count: usize,
-        }
-        let sections = config
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| TermSummary {
-                name: s.name.clone(),
-                slug: s.slug.clone(),
-                href: link(&urls::section(&s.slug)),
-                count: index.sections[i].len(),
-                lead_count: 0,
-            })
-            .collect();
-        let site = Shared::new(SiteView {
-            title: config.title.clone(),
-            language: config.language.clone(),
-            base_url: config.base_url.clone(),
-            generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
-            home: link(""),
-            search_href: link(urls::SEARCH_DIR),
-            register_href: link(urls::REGISTER),
-            reference: ReferenceView {
-                date: settings.reference.date.into(),
-                source: settings.reference.source,
-            },
-            nav: [
-                ("历年公报", urls::ISSUES),
-                ("发文机关", urls::ISSUERS),
-                ("栏目", urls::SECTIONS),
-                ("文种", urls::TYPES),
-                ("规范性文件", urls::REGISTER),
-            ]
-            .iter()
-            .map(|(title, path)| Link {
-                title: title.to_string(),
-                href: link(path),
-            })
-            .collect(),
-            sections,
-            issue_count: archive.issues.len(),
-            document_count: archive.documents.len(),
-        });
+        let site = parts::site_view(config, archive, index, &settings);
         let mut renderer = Renderer {
             root,
             config,
@@ -241,11 +165,8 @@ impl<'a> Renderer<'a> {
             citations: citations::Graph::default(),
             cache: None,
             global: global.to_string(),
-            keys: crate::cache::ArchiveKeys {
-                front: front_key(root, archive),
-                site: String::new(),
-            },
-            same_archive: false,
+            keys: crate::incremental::Keys::new(root, archive),
+            last: last.cloned(),
         };
         // Which 文号 each body cites is needed before any page (a page lists what cites it);
         // the bodies themselves are rendered again with their pages, so that no archive's
@@ -266,8 +187,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .unzip();
         renderer.bodies = bodies;
-        renderer.keys.site = site_key(&renderer.keys.front, &cited);
-        renderer.same_archive = last == Some(&renderer.keys);
+        renderer.keys.add_citations(&cited);
         renderer.citations = citations::Graph::build(index, cited.iter().map(Vec::as_slice));
         renderer
     }

@@ -6,9 +6,12 @@ use tera::Value;
 
 use super::context::PageCtx;
 use super::views::*;
-use super::{Renderer, link_form, root_for};
+use super::{Renderer, Settings, link_form, root_for};
+use crate::config::Config;
+use crate::content::Archive;
 use crate::content::Document;
 use crate::content::doc_number::DocNumber;
+use crate::index::Index;
 use crate::urls;
 use crate::validity;
 
@@ -283,6 +286,93 @@ pub(super) fn status_view(
         valid_from: doc.valid_from.map(DateView::from),
         valid_until: doc.valid_until.map(DateView::from),
     }
+}
+
+/// The summary of every issue, shared by the pages that list it.
+pub(super) fn issue_summaries(config: &Config, archive: &Archive, index: &Index) -> Vec<Shared> {
+    let link = |p: &str| link_form(config, p);
+    archive
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(i, issue)| {
+            Shared::new(IssueSummary {
+                label: issue.label(),
+                year: issue.year,
+                number: issue.number,
+                serial: issue.serial,
+                published: issue.published.map(DateView::from),
+                href: link(&urls::issue(issue.year, issue.number)),
+                document_count: index.issue_documents[i].len(),
+            })
+        })
+        .collect()
+}
+
+/// The site's part of every page: its title, navigation, sections and reference date.
+pub(super) fn site_view(
+    config: &Config,
+    archive: &Archive,
+    index: &Index,
+    settings: &Settings,
+) -> Shared {
+    let link = |p: &str| link_form(config, p);
+    #[derive(Debug, Serialize)]
+    struct SiteView {
+        title: String,
+        language: String,
+        base_url: Option<String>,
+        generator: &'static str,
+        home: String,
+        search_href: String,
+        register_href: String,
+        reference: ReferenceView,
+        nav: Vec<Link>,
+        sections: Vec<TermSummary>,
+        issue_count: usize,
+        document_count: usize,
+    }
+    let sections = config
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| TermSummary {
+            name: s.name.clone(),
+            slug: s.slug.clone(),
+            href: link(&urls::section(&s.slug)),
+            count: index.sections[i].len(),
+            lead_count: 0,
+        })
+        .collect();
+    Shared::new(SiteView {
+        title: config.title.clone(),
+        language: config.language.clone(),
+        base_url: config.base_url.clone(),
+        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+        home: link(""),
+        search_href: link(urls::SEARCH_DIR),
+        register_href: link(urls::REGISTER),
+        reference: ReferenceView {
+            date: settings.reference.date.into(),
+            source: settings.reference.source,
+        },
+        nav: [
+            ("历年公报", urls::ISSUES),
+            ("发文机关", urls::ISSUERS),
+            ("栏目", urls::SECTIONS),
+            ("文种", urls::TYPES),
+            ("规范性文件", urls::REGISTER),
+        ]
+        .iter()
+        .map(|(title, path)| Link {
+            title: title.to_string(),
+            href: link(path),
+        })
+        .collect(),
+        sections,
+        issue_count: archive.issues.len(),
+        document_count: archive.documents.len(),
+    })
 }
 
 #[cfg(test)]

@@ -4,9 +4,8 @@
 use super::bundles::ToIndex;
 use super::pages::{Page, Prepared};
 use super::{Rendered, Renderer, memo, views};
-use crate::content::Archive;
-use crate::content::markdown::Citation;
 use crate::error::{Diagnostic, Severity};
+use crate::incremental::Input;
 use crate::output::{Put, Sink, Written};
 use crate::urls;
 
@@ -32,56 +31,15 @@ pub(super) fn keep_files(
     }
 }
 
-/// The front key of an archive (see [`crate::cache::ArchiveKeys::front`]): every document's
-/// path and front matter, every issue's record, and the size of every file of an issue
-/// folder (issue pages show them).
-pub(super) fn front_key(root: &std::path::Path, archive: &Archive) -> String {
-    let mut h = crate::cache::key_hasher();
-    h.update(b"gazette archive front 1\0");
-    h.update(&(archive.documents.len() as u64).to_le_bytes());
-    for d in &archive.documents {
-        h.update(&d.front);
-    }
-    for issue in &archive.issues {
-        let record = bincode::serialize(issue).unwrap_or_default();
-        h.update(&(record.len() as u64).to_le_bytes());
-        h.update(&record);
-        let dir = root.join(crate::content::CONTENT_DIR).join(issue.dir());
-        for asset in &issue.assets {
-            let size = std::fs::metadata(dir.join(asset)).map_or(u64::MAX, |m| m.len());
-            h.update(&size.to_le_bytes());
-        }
-    }
-    h.finish()
-}
-
-/// The site key of an archive (see [`crate::cache::ArchiveKeys::site`]): its front key and
-/// the 文号 each document's body cites.
-pub(super) fn site_key(front: &str, cited: &[Vec<Citation>]) -> String {
-    let mut h = crate::cache::key_hasher();
-    h.update(b"gazette archive site 1\0");
-    h.update(front.as_bytes());
-    for list in cited {
-        h.update(&(list.len() as u64).to_le_bytes());
-        for c in list {
-            let number = c.number.to_string();
-            h.update(&(number.len() as u64).to_le_bytes());
-            h.update(number.as_bytes());
-            h.update(&[u8::from(c.internal)]);
-        }
-    }
-    h.finish()
-}
-
 impl<'a> Renderer<'a> {
     /// What this build's memos are made for (see [`memo::made_for`]).
     pub fn memos_made_for(&self) -> String {
-        memo::made_for(&self.global, &self.keys.front)
+        memo::made_for(&self.global, &self.keys.archive().front)
     }
 
     /// The archive keys of this build.
     pub fn archive_keys(&self) -> &crate::cache::ArchiveKeys {
-        &self.keys
+        self.keys.archive()
     }
 
     /// Fingerprints every page for the page cache in the output folder `dir`, and takes
@@ -94,30 +52,33 @@ impl<'a> Renderer<'a> {
         self.cache = Some((cache, dir));
     }
 
-    /// A page as the last build published it, kept (its file and mtime noted as confirmed),
-    /// when nothing it is made from can have changed: the settings and archive keys are those
-    /// of the last build, and the page reports no problem that would have to be reported
-    /// again. For a document's page, its file must be unchanged (its record came from the
-    /// load cache) and its body free of warnings; for an issue's page and the home page
-    /// (which shows the latest issue), the issue's note must be free of warnings.
+    /// A page as the last build published it, taken as it is (its file and mtime noted as
+    /// confirmed) without being prepared, when nothing it reads can have changed: every input
+    /// its kind declares ([`Page::reads`]) is as in the last build — for its own document's
+    /// body, the file is unchanged (its record came from the load cache) — and the page
+    /// reports no problem that would have to be reported again (its body's or its issue
+    /// note's warnings).
     pub(super) fn unchanged_page(
         &self,
         page: Page,
         output: &dyn Sink,
     ) -> Option<(String, crate::cache::Entry)> {
-        if !self.same_archive {
+        let reads = page.reads();
+        if !self.keys.unchanged(reads, self.last.as_ref()) {
             return None;
         }
         let (Some(cache), dir) = self.cache? else {
             return None;
         };
-        let clean = match page {
-            Page::Document(d) => self.archive.documents[d].reused && self.bodies[d].clean,
-            Page::Issue(i) => self.note_is_clean(i),
-            Page::Home => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
+        let own_unchanged = reads.iter().all(|input| match (input, page) {
+            (Input::OwnBody, Page::Document(d)) => {
+                self.archive.documents[d].reused && self.bodies[d].clean
+            }
+            (Input::IssueNote, Page::Issue(i)) => self.note_is_clean(i),
+            (Input::IssueNote, _) => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
             _ => true,
-        };
-        if !clean {
+        });
+        if !own_unchanged {
             return None;
         }
         let file = urls::page_file(&self.page_path(page));
@@ -126,23 +87,22 @@ impl<'a> Renderer<'a> {
         Some((file, entry.clone()))
     }
 
-    /// Takes the publishing files of the last build as it published them, when its archive
-    /// keys are this build's and all are still in place.
-    pub(super) fn reuse_publishing_files(
+    /// Takes the files of the publishing output whose key is `key` as the last build
+    /// published them, when that build recorded the same key for it and all its files are
+    /// still in place.
+    pub(super) fn reuse_output(
         &self,
+        key: &str,
         output: &dyn Sink,
         rendered: &mut Rendered,
     ) -> bool {
         let Some((Some(cache), dir)) = self.cache else {
             return false;
         };
-        if !self.same_archive {
-            return false;
-        }
-        let Some(files) = cache.publishing_files(dir) else {
+        let Some(files) = cache.output_files(dir, key) else {
             return false;
         };
-        keep_files(files, &self.keys.site, output, rendered);
+        keep_files(files, key, output, rendered);
         true
     }
 

@@ -22,6 +22,7 @@ use super::templates::template_diagnostic;
 use super::views::DocView;
 use super::{Rendered, Renderer, ToIndex};
 use crate::error::Diagnostic;
+use crate::incremental::Input;
 use crate::output::{Put, Sink, Written};
 use crate::publish;
 use crate::urls;
@@ -70,6 +71,22 @@ pub(in crate::render) struct Prepared<'r> {
     pub(in crate::render) problems: Vec<Diagnostic>,
     /// A document page's view, put into `ctx` as `doc` once its body is rendered.
     pub(in crate::render) doc: Option<(usize, DocView<'r>)>,
+}
+
+impl Page {
+    /// What a page of this kind reads of the site besides the settings and templates (see
+    /// [`crate::incremental`]): every page shows the front matter; a document's page also
+    /// its own body and the citations (what it cites, what cites it); an issue's page and
+    /// the home page (the latest issue) an issue's note and files.
+    pub(in crate::render) fn reads(self) -> &'static [Input] {
+        match self {
+            Page::Document(_) => &[Input::FrontMatter, Input::Citations, Input::OwnBody],
+            Page::Issue(_) | Page::Home => {
+                &[Input::FrontMatter, Input::IssueAssets, Input::IssueNote]
+            }
+            _ => &[Input::FrontMatter],
+        }
+    }
 }
 
 impl<'a> Renderer<'a> {
