@@ -32,7 +32,7 @@ use crate::tree::Tree;
 /// The default cache folder, at the site root (see [`crate::state`]).
 pub const CACHE_DIR: &str = ".gazette-cache";
 /// The file cache, inside an output folder's state folder.
-pub const FILES_FILE: &str = "files";
+pub const FILE_CACHE: &str = "files";
 
 /// The size and SHA-256 of one output file, taken from the bytes as they were put.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -72,7 +72,7 @@ pub struct Entry {
 
 /// The files of the last build, by site path.
 #[derive(Debug, Default)]
-pub struct PageCache {
+pub struct FileCache {
     entries: HashMap<String, Entry>,
     /// The paths of the search files, in order, to find a bundle's files.
     search: std::collections::BTreeSet<String>,
@@ -542,12 +542,12 @@ fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
     meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
 }
 
-impl PageCache {
+impl FileCache {
     /// Reads the cache kept in the state folder `state`; `None` when there is none or it is
-    /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
+    /// damaged. Its page fingerprints are not used until [`FileCache::trust`] finds them
     /// made by this executable for the same key.
-    pub fn read(state: &Tree) -> Option<PageCache> {
-        let (head, chunks) = read_chunked(state, FILES_FILE, MAGIC)?;
+    pub fn read(state: &Tree) -> Option<FileCache> {
+        let (head, chunks) = read_chunked(state, FILE_CACHE, MAGIC)?;
         let (made_by, rest) = take_text(&head)?;
         let (archive, rest) = take_text(rest)?;
         let (outputs, _) = take_text(rest)?;
@@ -587,7 +587,7 @@ impl PageCache {
                 },
             );
         }
-        Some(PageCache {
+        Some(FileCache {
             entries,
             search,
             fingerprints: false,
@@ -610,7 +610,7 @@ impl PageCache {
 
     /// The published page at `path`, as the last build made it, if the cache is trusted and
     /// the file is still as it was published: for a page whose inputs are known unchanged.
-    pub fn kept(&self, dir: &Tree, path: &str) -> Option<&Entry> {
+    pub fn published(&self, dir: &Tree, path: &str) -> Option<&Entry> {
         if !self.fingerprints {
             return None;
         }
@@ -711,7 +711,7 @@ impl PageCache {
 
     /// Removes the cache kept in `state`, so that a build that fails leaves none behind.
     pub fn remove(state: &Tree) {
-        remove_chunked(state, FILES_FILE);
+        remove_chunked(state, FILE_CACHE);
     }
 
     /// Writes the cache of a successful build into `state`: `files` holds every file's
@@ -767,6 +767,6 @@ impl PageCache {
         );
         put_text(&mut head, &outputs.join(" "));
         let chunks = encode_chunk_list(&lines)?;
-        write_chunked(state, FILES_FILE, MAGIC, &[&head], &chunks)
+        write_chunked(state, FILE_CACHE, MAGIC, &[&head], &chunks)
     }
 }

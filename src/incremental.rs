@@ -5,7 +5,7 @@
 //! [`Input`] list, next to the code that reads them: `READS` in each module of
 //! [`crate::publish`], [`crate::render`]'s page list for the page kinds). Everything else —
 //! the settings, templates, static files and build options — every page and file reads; it
-//! is the global key the file cache is made for ([`crate::cache::PageCache::trust`]). Here
+//! is the global key the file cache is made for ([`crate::cache::FileCache::trust`]). Here
 //! the declarations become keys ([`Keys::of`]); an output whose key is the one the last
 //! build recorded for it is taken as published, and a page whose declared inputs are all
 //! unchanged is not even prepared ([`Keys::unchanged`]).

@@ -84,7 +84,7 @@ pub struct Summary {
     pub pages: usize,
     /// HTML pages rendered through their templates in this build.
     pub rendered_pages: usize,
-    /// HTML pages left as published because the page cache showed them unchanged.
+    /// HTML pages left as published because the file cache showed them unchanged.
     pub cached_pages: usize,
     /// Markdown files read and parsed (the others' records came from the load cache).
     pub files_parsed: usize,
@@ -382,7 +382,7 @@ struct Loaded {
 
 /// The caches of the last build that rendering may use: the file cache and the body memos.
 struct LastBuild {
-    files: Option<cache::PageCache>,
+    files: Option<cache::FileCache>,
     memos: Option<render::memo::Memos>,
 }
 
@@ -400,7 +400,7 @@ fn load_phase(options: &BuildOptions, state: &state::State) -> Result<(Loaded, L
         || match cached {
             None => (None, None),
             Some(dir) => rayon::join(
-                || cache::PageCache::read(dir),
+                || cache::FileCache::read(dir),
                 || render::memo::Memos::read(dir),
             ),
         },
@@ -431,7 +431,7 @@ struct Plan {
     /// The key of the settings, templates, static files and options.
     global: String,
     /// The file cache of the last build, trusted only if it was made for `global`.
-    files: Option<Arc<cache::PageCache>>,
+    files: Option<Arc<cache::FileCache>>,
     /// The full-text indexer, unless the build leaves search out.
     indexer: Option<search::Indexer>,
     /// Whether the open data is written.
@@ -486,11 +486,11 @@ impl Plan {
             },
             &self.global,
             memos,
-            self.files.as_deref().and_then(cache::PageCache::archive),
+            self.files.as_deref().and_then(cache::FileCache::archive),
         );
         trace("renderer", t0);
         if let Some(files) = &self.files {
-            output.use_records(Arc::clone(files));
+            output.use_file_cache(Arc::clone(files));
         }
         renderer.use_cache(self.files.as_deref(), published);
         renderer
@@ -499,7 +499,7 @@ impl Plan {
 
 /// Removes the caches of the last build from the state folder.
 fn remove_caches(state: &tree::Tree) {
-    cache::PageCache::remove(state);
+    cache::FileCache::remove(state);
     render::memo::Memos::remove(state);
     let _ = state.remove_file(LOAD_CACHE_FILE);
 }
@@ -570,7 +570,7 @@ fn save(
     let t0 = std::time::Instant::now();
     let _ = rayon::join(
         || {
-            cache::PageCache::write(
+            cache::FileCache::write(
                 state,
                 published,
                 &plan.global,

@@ -47,9 +47,9 @@ pub trait Sink: Sync {
     /// Takes a large file that `write` streams out, so that it is never whole in memory.
     fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put>;
 
-    /// Notes that the published file at `rel` stays as it is, last modified at `mtime`
-    /// (nanoseconds since 1970), as the page cache found it.
-    fn keep(&self, _rel: &str, _mtime: u128) {}
+    /// Notes that the published file at `rel` is reused as it is, last modified at `mtime`
+    /// (nanoseconds since 1970), as the file cache found it.
+    fn reuse(&self, _rel: &str, _mtime: u128) {}
 }
 
 /// Writes a streamed file's bytes.
@@ -146,7 +146,7 @@ impl Sink for Output {
         Output::put(self, rel, bytes)
     }
 
-    fn keep(&self, rel: &str, mtime: u128) {
+    fn reuse(&self, rel: &str, mtime: u128) {
         self.note_mtime(rel, mtime);
     }
 
@@ -216,9 +216,9 @@ pub struct Output {
     /// Files (site paths) written in place because nothing stood at their path.
     created: std::sync::Mutex<Vec<String>>,
     /// The files of the last build, when its cache could be read.
-    records: Option<Arc<crate::cache::PageCache>>,
+    file_cache: Option<Arc<crate::cache::FileCache>>,
     /// Files whose modification time this build knows, by site path: found unchanged
-    /// through `records`, or written by it (so the file cache needs no second look).
+    /// through `file_cache`, or written by it (so the file cache needs no second look).
     confirmed: std::sync::Mutex<std::collections::HashMap<String, u128>>,
 }
 
@@ -412,7 +412,7 @@ impl Output {
             created_dir,
             was_empty,
             created: std::sync::Mutex::new(Vec::new()),
-            records: None,
+            file_cache: None,
             confirmed: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
@@ -421,8 +421,8 @@ impl Output {
     /// the recorded digest, and whose published copy is as it was recorded, is then known to
     /// be unchanged without being read, and files of the last build that this one does not
     /// make are found without walking the folder.
-    pub fn use_records(&mut self, records: Arc<crate::cache::PageCache>) {
-        self.records = Some(records);
+    pub fn use_file_cache(&mut self, file_cache: Arc<crate::cache::FileCache>) {
+        self.file_cache = Some(file_cache);
     }
 
     /// The files this build found unchanged through the file cache, with their
@@ -433,10 +433,10 @@ impl Output {
 
     /// Whether the file cache shows the published file at `rel` holds `digest`'s bytes.
     fn recorded(&self, rel: &str, digest: &FileDigest) -> bool {
-        let Some(records) = &self.records else {
+        let Some(file_cache) = &self.file_cache else {
             return false;
         };
-        match records.unchanged(&self.tree, rel, digest) {
+        match file_cache.unchanged(&self.tree, rel, digest) {
             Some(mtime) => {
                 self.note_mtime(rel, mtime);
                 true
@@ -550,10 +550,10 @@ impl Output {
     }
 
     /// Publishes a successful build: moves staged files into place and removes every file
-    /// that is not in `keep` (the files of this build, by site path). The staging folder goes
+    /// that is not in `site_files` (the files of this build, by site path). The staging folder goes
     /// too: what is left is the site and nothing else.
-    pub fn apply<V>(self, keep: &BTreeMap<String, V>) -> Result<Applied> {
-        let result = self.publish(keep);
+    pub fn apply<V>(self, site_files: &BTreeMap<String, V>) -> Result<Applied> {
+        let result = self.publish(site_files);
         if result.is_err() {
             // The site is part old, part new: the next build compares every file again
             // (this one wrote no file cache), and the staging folder goes all the same.
@@ -562,7 +562,7 @@ impl Output {
         result
     }
 
-    fn publish<V>(&self, keep: &BTreeMap<String, V>) -> Result<Applied> {
+    fn publish<V>(&self, site_files: &BTreeMap<String, V>) -> Result<Applied> {
         let mut applied = Applied::default();
         let staging = self.staging.root().to_path_buf();
         // Move staged files into place; a link or a file of the old site standing where a
@@ -591,8 +591,8 @@ impl Output {
             // A new site: everything in the folder was written by this build.
             return Ok(applied);
         }
-        if let Some(records) = &self.records {
-            applied.removed = self.remove_stale(records, keep)?;
+        if let Some(file_cache) = &self.file_cache {
+            applied.removed = self.remove_stale(file_cache, site_files)?;
             return Ok(applied);
         }
         // Remove what no longer belongs, deepest first. The walk does not follow links: a
@@ -611,7 +611,7 @@ impl Output {
                 dirs.push(entry.into_path());
                 continue;
             }
-            if keep.contains_key(&rel) {
+            if site_files.contains_key(&rel) {
                 continue;
             }
             fs::remove_file(entry.path()).map_err(|e| Error::io("remove", entry.path(), e))?;
@@ -629,12 +629,12 @@ impl Output {
     /// in path order, walked side by side.
     fn remove_stale<V>(
         &self,
-        records: &crate::cache::PageCache,
-        keep: &BTreeMap<String, V>,
+        file_cache: &crate::cache::FileCache,
+        site_files: &BTreeMap<String, V>,
     ) -> Result<usize> {
-        let mut last: Vec<&str> = records.paths().collect();
+        let mut last: Vec<&str> = file_cache.paths().collect();
         last.sort_unstable();
-        let mut made = keep.keys().map(String::as_str).peekable();
+        let mut made = site_files.keys().map(String::as_str).peekable();
         let stale: Vec<&str> = last
             .into_iter()
             .filter(|rel| {

@@ -48,7 +48,7 @@ impl Facts<'_> {
     }
 
     /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads
-    /// besides the settings (which the page cache's key covers): it must change whenever that
+    /// besides the settings (which the file cache's key covers): it must change whenever that
     /// JSON-LD would.
     pub fn document_jsonld_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];

@@ -80,9 +80,9 @@ pub struct Renderer<'a> {
     reads: std::sync::atomic::AtomicUsize,
     /// Every issue, newest first.
     issue_order: Vec<usize>,
-    /// Whether pages are fingerprinted (for the page cache), and the pages of the last build
+    /// Whether pages are fingerprinted (for the file cache), and the pages of the last build
     /// with the output folder they were published in.
-    cache: Option<(Option<&'a crate::cache::PageCache>, &'a crate::tree::Tree)>,
+    cache: Option<(Option<&'a crate::cache::FileCache>, &'a crate::tree::Tree)>,
     /// The settings key of this build.
     global: String,
     /// The keys of this build's inputs.
@@ -104,7 +104,7 @@ pub struct Rendered {
     pub problems: Vec<Diagnostic>,
     /// HTML pages rendered through their templates.
     pub rendered_pages: usize,
-    /// HTML pages taken as published, because the page cache showed them unchanged.
+    /// HTML pages taken as published, because the file cache showed them unchanged.
     pub cached_pages: usize,
     /// Each page's file and the fingerprint of what it was rendered from (with a cache).
     pub fingerprints: BTreeMap<String, String>,

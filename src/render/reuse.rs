@@ -9,20 +9,20 @@ use crate::incremental::Input;
 use crate::output::{Put, Sink, Written};
 use crate::urls;
 
-/// The fingerprint the page cache gives Pagefind's UI files, which change only with the
+/// The fingerprint the file cache gives Pagefind's UI files, which change only with the
 /// executable (and the cache is ignored for another one).
 pub(super) const SEARCH_UI_FINGERPRINT: &str =
     "d79448208f640d12924adf41ec2470699ae922758b4a7a20ece195b75418ffdc";
 
 /// Takes `files` of the last build, made from `fingerprint`, as published.
-pub(super) fn keep_files(
+pub(super) fn reuse_files(
     files: Vec<(String, crate::cache::Entry)>,
     fingerprint: &str,
     output: &dyn Sink,
     rendered: &mut Rendered,
 ) {
     for (path, entry) in files {
-        output.keep(&path, entry.mtime);
+        output.reuse(&path, entry.mtime);
         rendered.unchanged += 1;
         rendered
             .fingerprints
@@ -42,11 +42,11 @@ impl<'a> Renderer<'a> {
         self.keys.archive()
     }
 
-    /// Fingerprints every page for the page cache in the output folder `dir`, and takes
+    /// Fingerprints every page for the file cache in the output folder `dir`, and takes
     /// pages whose fingerprint `cache` holds as published instead of rendering them again.
     pub fn use_cache(
         &mut self,
-        cache: Option<&'a crate::cache::PageCache>,
+        cache: Option<&'a crate::cache::FileCache>,
         dir: &'a crate::tree::Tree,
     ) {
         self.cache = Some((cache, dir));
@@ -82,8 +82,8 @@ impl<'a> Renderer<'a> {
             return None;
         }
         let file = urls::page_file(&self.page_path(page));
-        let entry = cache.kept(dir, &file)?;
-        output.keep(&file, entry.mtime);
+        let entry = cache.published(dir, &file)?;
+        output.reuse(&file, entry.mtime);
         Some((file, entry.clone()))
     }
 
@@ -102,7 +102,7 @@ impl<'a> Renderer<'a> {
         let Some(files) = cache.output_files(dir, key) else {
             return false;
         };
-        keep_files(files, key, output, rendered);
+        reuse_files(files, key, output, rendered);
         true
     }
 
@@ -141,7 +141,7 @@ impl<'a> Renderer<'a> {
         let Some(files) = cache.bundle(dir, prefix, fingerprint) else {
             return false;
         };
-        keep_files(files, fingerprint, output, rendered);
+        reuse_files(files, fingerprint, output, rendered);
         true
     }
 
@@ -204,7 +204,7 @@ impl<'a> Renderer<'a> {
             return None;
         }
         let entry = cache.hit(dir, file, fp)?;
-        output.keep(file, entry.mtime);
+        output.reuse(file, entry.mtime);
         Some(Put {
             written: Written::Unchanged,
             digest: entry.digest.clone(),
