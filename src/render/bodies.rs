@@ -91,9 +91,7 @@ impl<'a> Renderer<'a> {
                 };
                 let key = self.body_key(d);
                 if let Some(memo) = memo
-                    && doc.reused
-                    && memo.key == key
-                    && (answers_known || memo.holds(&links))
+                    && self.memo_holds(d, &memo, &key, answers_known, &links)
                 {
                     let citations = memo.citations();
                     let state = BodyState {

@@ -1,7 +1,10 @@
-//! What the renderer reuses from the last build, and when: the archive keys, the page
-//! fingerprints, pages and publishing files taken as published, search bundles kept.
+//! The renderer's side of reuse: it asks the incremental layer ([`crate::incremental`])
+//! whether a page's or publishing output's declared inputs are unchanged, fingerprints
+//! the pages it prepares, and takes from the last build what holds — pages, publishing
+//! outputs, search bundles and body memos. Page kinds never look here.
 
 use super::bundles::ToIndex;
+use super::links::PageLinks;
 use super::pages::{Page, Prepared};
 use super::{Rendered, Renderer, memo, views};
 use crate::error::{Diagnostic, Severity};
@@ -104,6 +107,22 @@ impl<'a> Renderer<'a> {
         };
         reuse_files(files, key, output, rendered);
         true
+    }
+
+    /// Whether document `d`'s body memo stands for its body now: its file is unchanged (its
+    /// record came from the load cache, so its digest stands for its text), the memo was
+    /// made for the body's `key`, and every question the body asked of the site gets the
+    /// same answer — known without asking when the memos were made for the same settings
+    /// and front matter (`answers_known`).
+    pub(super) fn memo_holds(
+        &self,
+        d: usize,
+        memo: &memo::Memo,
+        key: &str,
+        answers_known: bool,
+        links: &PageLinks<'_>,
+    ) -> bool {
+        self.archive.documents[d].reused && memo.key == key && (answers_known || memo.holds(links))
     }
 
     /// The fingerprint of a year's search bundle: the URL and fingerprint of each page it

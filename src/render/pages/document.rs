@@ -10,6 +10,9 @@ use crate::render::Renderer;
 use crate::render::views::*;
 use crate::urls;
 
+/// The template of a document page.
+pub(super) const TEMPLATE: &str = "document.html";
+
 impl<'a> Renderer<'a> {
     /// The context of document `d`'s page; its view is left beside it, its body not yet
     /// rendered.
@@ -26,7 +29,7 @@ impl<'a> Renderer<'a> {
         ctx.insert_lazy("jsonld", self.facts.document_jsonld_key(d), move || {
             Value::safe_string(&self.facts.document_jsonld(d))
         });
-        page.template = "document.html";
+        page.template = TEMPLATE;
         page.ctx = ctx;
     }
 

@@ -4,6 +4,9 @@ use super::Prepared;
 use crate::render::views::Shared;
 use crate::render::{Renderer, root_for};
 
+/// The template of the home page.
+pub(super) const TEMPLATE: &str = "index.html";
+
 impl<'a> Renderer<'a> {
     /// The home page's context.
     pub(super) fn home_page<'r>(&'r self, page: &mut Prepared<'r>) {
@@ -24,7 +27,7 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("recent_issues", recent);
         ctx.insert("years", self.years_view());
-        page.template = "index.html";
+        page.template = TEMPLATE;
         page.ctx = ctx;
     }
 }

@@ -9,6 +9,9 @@ use crate::render::views::*;
 use crate::render::{Renderer, root_for};
 use crate::urls;
 
+/// The template of an issue page.
+pub(super) const TEMPLATE: &str = "issue.html";
+
 impl<'a> Renderer<'a> {
     /// The context of issue `i`'s page.
     pub(super) fn issue_page<'r>(&'r self, page: &mut Prepared<'r>, i: usize) {
@@ -18,7 +21,7 @@ impl<'a> Renderer<'a> {
         let root = root_for(self.config, &page.path);
         ctx.insert("issue", self.issue_view(i, &root, &mut page.problems));
         ctx.insert_value("jsonld", Value::safe_string(&self.facts.issue_jsonld(i)));
-        page.template = "issue.html";
+        page.template = TEMPLATE;
         page.ctx = ctx;
     }
 

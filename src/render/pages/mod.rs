@@ -1,7 +1,7 @@
 //! The pages of the site: the list of page kinds, where each is published (through
 //! [`crate::urls`]), and how one page is prepared and rendered. Each kind's context is made
 //! in its own module; adding a kind means its module, a variant here (in [`Page`], the list
-//! of pages and their paths) and its template in the theme.
+//! of pages, their paths and [`TEMPLATES`]) and its template in the theme.
 
 mod document;
 mod home;
@@ -72,6 +72,23 @@ pub(in crate::render) struct Prepared<'r> {
     /// A document page's view, put into `ctx` as `doc` once its body is rendered.
     pub(in crate::render) doc: Option<(usize, DocView<'r>)>,
 }
+
+/// The templates every theme must provide: one per page kind (the 404 page is optional).
+pub(in crate::render) const TEMPLATES: &[&str] = &[
+    home::TEMPLATE,
+    issues::TEMPLATE,
+    year::TEMPLATE,
+    issue::TEMPLATE,
+    document::TEMPLATE,
+    terms::ISSUERS_TEMPLATE,
+    terms::ISSUER_TEMPLATE,
+    terms::SECTIONS_TEMPLATE,
+    terms::SECTION_TEMPLATE,
+    terms::TYPES_TEMPLATE,
+    terms::TYPE_TEMPLATE,
+    register::TEMPLATE,
+    search::TEMPLATE,
+];
 
 impl Page {
     /// What a page of this kind reads of the site besides the settings and templates (see

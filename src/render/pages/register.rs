@@ -6,11 +6,14 @@ use crate::render::context::PageCtx;
 use crate::render::views::*;
 use crate::validity;
 
+/// The template of the register.
+pub(super) const TEMPLATE: &str = "normative.html";
+
 impl<'a> Renderer<'a> {
     /// The register page's context.
     pub(super) fn register_page<'r>(&'r self, page: &mut Prepared<'r>) {
         page.ctx = self.register_context(&page.path);
-        page.template = "normative.html";
+        page.template = TEMPLATE;
     }
 
     /// The validity register (/normative/).

@@ -6,6 +6,9 @@ use super::Prepared;
 use crate::render::Renderer;
 use crate::urls;
 
+/// The template of the search page.
+pub(super) const TEMPLATE: &str = "search.html";
+
 impl<'a> Renderer<'a> {
     /// The search page's context.
     pub(super) fn search_page<'r>(&'r self, page: &mut Prepared<'r>) {
@@ -45,7 +48,7 @@ impl<'a> Renderer<'a> {
                 lookup: urls::LOOKUP_FILE,
             },
         );
-        page.template = "search.html";
+        page.template = TEMPLATE;
         page.ctx = ctx;
     }
 }

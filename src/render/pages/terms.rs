@@ -8,6 +8,19 @@ use crate::render::parts::paginate;
 use crate::render::views::*;
 use crate::urls;
 
+/// The template of the list of issuers.
+pub(super) const ISSUERS_TEMPLATE: &str = "issuers.html";
+/// The template of an issuer's page.
+pub(super) const ISSUER_TEMPLATE: &str = "issuer.html";
+/// The template of the list of sections.
+pub(super) const SECTIONS_TEMPLATE: &str = "sections.html";
+/// The template of a section's page.
+pub(super) const SECTION_TEMPLATE: &str = "section.html";
+/// The template of the list of 文种.
+pub(super) const TYPES_TEMPLATE: &str = "types.html";
+/// The template of a 文种's page.
+pub(super) const TYPE_TEMPLATE: &str = "type.html";
+
 impl<'a> Renderer<'a> {
     /// Page `p` of the list of issuers.
     pub(super) fn issuers_page<'r>(&'r self, page: &mut Prepared<'r>, p: usize) {
@@ -26,7 +39,7 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("terms", paginate(&terms, self.config.paginate, p).to_vec());
         ctx.insert("pagination", self.pagination(urls::ISSUERS, terms.len(), p));
-        page.template = "issuers.html";
+        page.template = ISSUERS_TEMPLATE;
         page.ctx = ctx;
     }
 
@@ -49,14 +62,14 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("entries", entries);
         ctx.insert("pagination", self.pagination(&base, e.documents.len(), p));
-        page.template = "issuer.html";
+        page.template = ISSUER_TEMPLATE;
         page.ctx = ctx;
     }
 
     /// The list of sections (the site's part lists them all).
     pub(super) fn sections_page<'r>(&'r self, page: &mut Prepared<'r>) {
         page.ctx = self.context(&page.path, "sections", "栏目", vec![self.home_crumb()]);
-        page.template = "sections.html";
+        page.template = SECTIONS_TEMPLATE;
     }
 
     /// Page `p` of section `s`'s documents.
@@ -69,7 +82,7 @@ impl<'a> Renderer<'a> {
             &self.index.sections[s],
             p,
         );
-        page.template = "section.html";
+        page.template = SECTION_TEMPLATE;
     }
 
     /// The list of 文种.
@@ -89,7 +102,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("terms", terms);
-        page.template = "types.html";
+        page.template = TYPES_TEMPLATE;
         page.ctx = ctx;
     }
 
@@ -103,7 +116,7 @@ impl<'a> Renderer<'a> {
             &entry.documents,
             p,
         );
-        page.template = "type.html";
+        page.template = TYPE_TEMPLATE;
     }
 
     /// The context of page `p` of a section's or 文种's documents at `path`: `(kind, label,

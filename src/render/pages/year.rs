@@ -8,6 +8,9 @@ use crate::render::Renderer;
 use crate::render::views::*;
 use crate::urls;
 
+/// The template of a year page.
+pub(super) const TEMPLATE: &str = "year.html";
+
 impl<'a> Renderer<'a> {
     /// The context of the page of year `y` (an index into the index's years).
     pub(super) fn year_page<'r>(&'r self, page: &mut Prepared<'r>, y: usize) {
@@ -23,7 +26,7 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>(),
         );
         ctx.insert("annual", self.annual_index(issues));
-        page.template = "year.html";
+        page.template = TEMPLATE;
         page.ctx = ctx;
     }
 
