@@ -274,7 +274,7 @@ pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
 /// bodies.
 pub const READS: &[Input] = &[Input::FrontMatter];
 
-/// What the feeds of the site `facts` read ([`READS`]; in tests, see [`experiment`]).
+/// What the feeds of the site `facts` read ([`READS`]; in tests, see `experiment`).
 pub fn reads(facts: &Facts<'_>) -> &'static [Input] {
     #[cfg(test)]
     if experiment::on(facts.root) == Some(true) {
