@@ -5,7 +5,7 @@
 //! site, and is written only after a successful build. It
 //! names the cache format, then the version of gazette, the executable that wrote it and a
 //! key of everything every page depends on (settings, templates, build options); then the
-//! keys of the archive the pages were made from ([`ArchiveKeys`]); then, for every published
+//! keys of the archive the pages were made from ([`ArchiveKeys`]) and of each publishing output; then, for every published
 //! file, its path, for pages the fingerprint of what the page was rendered from, the
 //! file's size, modification time and SHA-256 (encoded with bincode, in chunks); last, the
 //! SHA-256 of everything before.
@@ -14,9 +14,9 @@
 //! and whose published copy still has the recorded size and modification time, is known to
 //! be unchanged without being read. A page whose fingerprint is recorded is not rendered at
 //! all — but only when the cache was written by this executable for these settings exactly.
-//! And when the archive keys are also the same, a document page whose file is unchanged is
-//! not even prepared, nor are the feeds, redirects, sitemaps and lookup made again: the
-//! published files are kept as they are (see `render`).
+//! And what the incremental layer finds unchanged ([`crate::incremental`]) — a page whose
+//! declared inputs are those of the last build, a publishing output whose key is the one
+//! recorded for it — is not even made: the published files are taken as they are.
 //! A damaged file is ignored as a whole (a full build); a file published since, deleted or
 //! changed by hand no longer matches its line and is written again.
 
@@ -26,12 +26,37 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::output::FileDigest;
 use crate::tree::Tree;
 
 pub use crate::tree::CACHE_DIR;
 /// The file cache, inside an output folder's state folder.
-pub const FILES_FILE: &str = "files";
+pub const FILE_CACHE: &str = "files";
+
+/// The size and SHA-256 of one output file, taken from the bytes as they were put.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileDigest {
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, lowercase hexadecimal.
+    pub sha256: String,
+}
+
+impl FileDigest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> FileDigest {
+        use sha2::{Digest, Sha256};
+        use std::fmt::Write as _;
+        let hash = Sha256::digest(bytes);
+        let mut hex = String::with_capacity(64);
+        for b in hash.iter() {
+            let _ = write!(hex, "{b:02x}");
+        }
+        FileDigest {
+            size: bytes.len() as u64,
+            sha256: hex,
+        }
+    }
+}
 
 /// One file as it was published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,7 +71,7 @@ pub struct Entry {
 
 /// The files of the last build, by site path.
 #[derive(Debug, Default)]
-pub struct PageCache {
+pub struct FileCache {
     entries: HashMap<String, Entry>,
     /// The paths of the search files, in order, to find a bundle's files.
     search: std::collections::BTreeSet<String>,
@@ -57,8 +82,9 @@ pub struct PageCache {
     header: String,
     /// The keys of the archive the last build was made from.
     archive: Option<ArchiveKeys>,
-    /// The files made from the site key of `archive` (the publishing files), in path order.
-    group: Vec<String>,
+    /// The files of each publishing output, by the output's key (see
+    /// [`crate::incremental::Keys::of`]), in path order.
+    outputs: HashMap<String, Vec<String>>,
 }
 
 /// What the pages of a build were made from besides its settings, templates and options
@@ -69,7 +95,7 @@ pub struct ArchiveKeys {
     /// files: all a page can show of the archive but the documents' bodies.
     pub front: String,
     /// [`ArchiveKeys::front`] and which 文号 every body cites: all a page can show but its
-    /// own document's body. Also the fingerprint of the publishing files made from it.
+    /// own document's body.
     pub site: String,
 }
 
@@ -92,7 +118,7 @@ fn header(global: &str) -> String {
 }
 
 /// The first bytes of the file cache: the format and its version.
-const MAGIC: &[u8] = b"gazette-file-cache 4\n";
+const MAGIC: &[u8] = b"gazette-file-cache 5\n";
 
 /// One file, as the cache writes it.
 #[derive(serde::Serialize)]
@@ -253,14 +279,20 @@ fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
     meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
 }
 
-impl PageCache {
+impl FileCache {
     /// Reads the cache kept in the state folder `state`; `None` when there is none or it is
-    /// damaged. Its page fingerprints are not used until [`PageCache::trust`] finds them
+    /// damaged. Its page fingerprints are not used until [`FileCache::trust`] finds them
     /// made by this executable for the same key.
-    pub fn read(state: &Tree) -> Option<PageCache> {
-        let (head, chunks) = read_chunked(state, FILES_FILE, MAGIC)?;
+    pub fn read(state: &Tree) -> Option<FileCache> {
+        let (head, chunks) = read_chunked(state, FILE_CACHE, MAGIC)?;
         let (made_by, rest) = take_text(&head)?;
-        let (archive, _) = take_text(rest)?;
+        let (archive, rest) = take_text(rest)?;
+        let (outputs, _) = take_text(rest)?;
+        let mut outputs: HashMap<String, Vec<String>> = outputs
+            .split(' ')
+            .filter(|k| !k.is_empty())
+            .map(|k| (k.to_string(), Vec::new()))
+            .collect();
         let archive = match archive.split_once(' ') {
             Some((front, site)) => Some(ArchiveKeys {
                 front: front.to_string(),
@@ -273,14 +305,12 @@ impl PageCache {
         let lines: Vec<LineIn> = decode_chunk_list(&chunks)?;
         let mut entries = HashMap::with_capacity(lines.len());
         let mut search = std::collections::BTreeSet::new();
-        let mut group = Vec::new();
-        let site = archive.as_ref().map(|k| k.site.as_str());
         for line in lines {
-            if line.path.starts_with(crate::search::SEARCH_DIR) {
+            if line.path.starts_with(crate::urls::SEARCH_DIR) {
                 search.insert(line.path.clone());
             }
-            if line.fingerprint.is_some() && line.fingerprint.as_deref() == site {
-                group.push(line.path.clone());
+            if let Some(files) = line.fingerprint.as_ref().and_then(|f| outputs.get_mut(f)) {
+                files.push(line.path.clone());
             }
             entries.insert(
                 line.path,
@@ -294,13 +324,13 @@ impl PageCache {
                 },
             );
         }
-        Some(PageCache {
+        Some(FileCache {
             entries,
             search,
             fingerprints: false,
             header: made_by.to_string(),
             archive,
-            group,
+            outputs,
         })
     }
 
@@ -317,7 +347,7 @@ impl PageCache {
 
     /// The published page at `path`, as the last build made it, if the cache is trusted and
     /// the file is still as it was published: for a page whose inputs are known unchanged.
-    pub fn kept(&self, dir: &Tree, path: &str) -> Option<&Entry> {
+    pub fn published(&self, dir: &Tree, path: &str) -> Option<&Entry> {
         if !self.fingerprints {
             return None;
         }
@@ -327,15 +357,16 @@ impl PageCache {
         matches(&meta, entry.digest.size, entry.mtime).then_some(entry)
     }
 
-    /// The publishing files of the last build (those made from its site key), in path
-    /// order, if the cache is trusted, there is one, and all are still as they were published.
-    pub fn publishing_files(&self, dir: &Tree) -> Option<Vec<(String, Entry)>> {
+    /// The files of the publishing output whose key was `key` in the last build, in path
+    /// order, if the cache is trusted, there are any, and all are still as they were
+    /// published.
+    pub fn output_files(&self, dir: &Tree, key: &str) -> Option<Vec<(String, Entry)>> {
         use rayon::prelude::*;
-        if !self.fingerprints || self.group.is_empty() {
+        let group = self.outputs.get(key).filter(|g| !g.is_empty())?;
+        if !self.fingerprints {
             return None;
         }
-        let files: Vec<(&String, &Entry)> = self
-            .group
+        let files: Vec<(&String, &Entry)> = group
             .iter()
             .map(|p| self.entries.get_key_value(p))
             .collect::<Option<_>>()?;
@@ -417,17 +448,21 @@ impl PageCache {
 
     /// Removes the cache kept in `state`, so that a build that fails leaves none behind.
     pub fn remove(state: &Tree) {
-        remove_chunked(state, FILES_FILE);
+        remove_chunked(state, FILE_CACHE);
     }
 
     /// Writes the cache of a successful build into `state`: `files` holds every file's
-    /// digest, `pages` each page's fingerprint, and `known` the modification times already
-    /// confirmed while building (the other files are looked at in the output folder `dir`).
+    /// digest, `pages` each page's or output file's fingerprint, `outputs` the keys of the
+    /// publishing outputs (their files' fingerprints), and `known` the modification times
+    /// already confirmed while building (the other files are looked at in the output folder
+    /// `dir`).
+    #[allow(clippy::too_many_arguments)]
     pub fn write(
         state: &Tree,
         dir: &Tree,
         global: &str,
         archive: Option<&ArchiveKeys>,
+        outputs: &[String],
         pages: &BTreeMap<String, String>,
         files: &BTreeMap<String, FileDigest>,
         known: &(dyn Fn(&str) -> Option<u128> + Sync),
@@ -467,7 +502,8 @@ impl PageCache {
             &mut head,
             &archive.map_or(String::new(), |k| format!("{} {}", k.front, k.site)),
         );
+        put_text(&mut head, &outputs.join(" "));
         let chunks = encode_chunk_list(&lines)?;
-        write_chunked(state, FILES_FILE, MAGIC, &[&head], &chunks)
+        write_chunked(state, FILE_CACHE, MAGIC, &[&head], &chunks)
     }
 }

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::slug;
 use crate::content::{Archive, Document};
 use crate::error::Diagnostic;
+use crate::urls;
 
 /// An issuer (发文机关) and its documents.
 #[derive(Clone, Debug)]
@@ -59,20 +60,84 @@ pub struct Index {
     pub paths: BTreeSet<String>,
 }
 
-/// The open-data file beside each document and issue page.
-pub const DATA_FILE: &str = "data.json";
-
-/// Site path of an issue.
-pub fn issue_path(year: u16, number: u16) -> String {
-    format!("issues/{year}/{number:02}/")
-}
-
 /// Builds the indexes and runs the checks that span files.
 pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let docs = &archive.documents;
+    check_serials(archive, &mut problems);
+    let by_doc_number = doc_numbers(docs, &mut problems);
+    let by_registration = registrations(docs, &mut problems);
+    check_duplicates_of(docs, &by_doc_number, &mut problems);
+    let series_slugs = series_slugs(config, docs, &mut problems);
+    let doc_paths = document_paths(archive, &series_slugs, &mut problems);
+    let newest_first = newest_first(archive);
+    let issuers = issuers(config, docs, &newest_first, &mut problems);
+    let issuer_by_name = issuers
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+    let mut sections = vec![Vec::new(); config.sections.len()];
+    for &i in &newest_first {
+        sections[docs[i].section].push(i);
+    }
+    let types = types(docs, &newest_first, &mut problems);
+    let type_by_name = types
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+    let (issue_documents, years) = issues_and_years(archive);
+    let owned = claim_paths(archive, &doc_paths, &by_doc_number, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let paths = site_paths(owned, &years, &issuers, config, &types);
+    check_redirects(config, &paths, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Index {
+        doc_paths,
+        issue_documents,
+        years,
+        issuers,
+        issuer_by_name,
+        sections,
+        types,
+        type_by_name,
+        by_doc_number,
+        by_registration,
+        paths,
+    })
+}
 
-    // 总第N期 is unique.
+/// What claims a path: a file of the site (a source, or a file of an issue folder: the
+/// issue's source and the file's name), or the open data of one.
+#[derive(Clone, Copy)]
+enum Owner<'s> {
+    File(&'s str),
+    Asset(&'s str, &'s str),
+    DataOf(&'s str),
+}
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::File(file) => f.write_str(file),
+            // The file of an issue folder, as messages name it.
+            Owner::Asset(issue, asset) => {
+                let folder = issue
+                    .trim_end_matches(crate::content::ISSUE_FILE)
+                    .trim_end_matches('/');
+                write!(f, "{folder}/{asset}")
+            }
+            Owner::DataOf(file) => write!(f, "the open data of {file}"),
+        }
+    }
+}
+
+/// 总第N期 is unique.
+fn check_serials(archive: &Archive, problems: &mut Vec<Diagnostic>) {
     let mut serials: BTreeMap<u32, &str> = BTreeMap::new();
     for issue in &archive.issues {
         if let Some(other) = serials.insert(issue.serial, &issue.source) {
@@ -88,8 +153,10 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             );
         }
     }
+}
 
-    // 文号 are unique unless a document declares itself a duplicate.
+/// 文号 → document: 文号 are unique unless a document declares itself a duplicate.
+fn doc_numbers(docs: &[Document], problems: &mut Vec<Diagnostic>) -> BTreeMap<String, usize> {
     let mut by_doc_number: BTreeMap<String, usize> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         let Some(n) = &d.doc_number else { continue };
@@ -109,7 +176,11 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             }
         }
     }
-    // 登记号 are unique in the same way.
+    by_doc_number
+}
+
+/// 登记号 → document: unique in the same way as 文号.
+fn registrations(docs: &[Document], problems: &mut Vec<Diagnostic>) -> BTreeMap<String, usize> {
     let mut by_registration: BTreeMap<String, usize> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         let Some(reg) = &d.registration_number else {
@@ -137,6 +208,15 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             by_registration.insert(reg.clone(), i);
         }
     }
+    by_registration
+}
+
+/// Every `extra.duplicate_of` names a 文号 of the archive.
+fn check_duplicates_of(
+    docs: &[Document],
+    by_doc_number: &BTreeMap<String, usize>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for d in docs {
         if let Some(original) = d.duplicate_of()
             && !crate::content::doc_number::DocNumber::parse(original)
@@ -154,8 +234,14 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             );
         }
     }
+}
 
-    // Series slugs.
+/// 机关代字 → series slug; two series never share a slug.
+fn series_slugs(
+    config: &Config,
+    docs: &[Document],
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
     let mut series_slugs: BTreeMap<String, String> = BTreeMap::new(); // prefix → slug
     let mut series_owner: BTreeMap<String, (String, &str)> = BTreeMap::new(); // slug → (prefix, file)
     for d in docs {
@@ -190,15 +276,24 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         series_owner.insert(slug_value.clone(), (n.prefix.clone(), &d.source));
         series_slugs.insert(n.prefix.clone(), slug_value);
     }
+    series_slugs
+}
 
-    // Document paths.
+/// The site path of every document; an unnumbered item's file name must fit in a URL.
+fn document_paths(
+    archive: &Archive,
+    series_slugs: &BTreeMap<String, String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let doc_paths: Vec<String> = {
         use rayon::prelude::*;
-        docs.par_iter()
-            .map(|d| doc_path(d, archive, &series_slugs))
+        archive
+            .documents
+            .par_iter()
+            .map(|d| doc_path(d, archive, series_slugs))
             .collect()
     };
-    for d in docs {
+    for d in &archive.documents {
         if d.doc_number.is_none() || d.duplicate_of().is_some() {
             let stem_slug = stem_slug(&d.stem);
             if !slug::is_valid(&stem_slug) {
@@ -208,11 +303,18 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             }
         }
     }
+    doc_paths
+}
 
-    // Issuers.
+/// The issuers, in pinyin order, with their documents newest first; slugs are unique.
+fn issuers(
+    config: &Config,
+    docs: &[Document],
+    newest_first: &[usize],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<IssuerEntry> {
     let mut issuer_docs: BTreeMap<&str, Vec<(usize, bool)>> = BTreeMap::new();
-    let newest_first = newest_first(archive);
-    for &i in &newest_first {
+    for &i in newest_first {
         for (k, name) in docs[i].issuers.iter().enumerate() {
             issuer_docs
                 .entry(name.as_str())
@@ -259,21 +361,17 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         });
     }
     issuers.sort_by_cached_key(|e| slug::sort_key(&e.name));
-    let issuer_by_name = issuers
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.name.clone(), i))
-        .collect();
+    issuers
+}
 
-    // Sections.
-    let mut sections = vec![Vec::new(); config.sections.len()];
-    for &i in &newest_first {
-        sections[docs[i].section].push(i);
-    }
-
-    // Types.
+/// The 文种, in pinyin order, with their documents newest first; slugs are unique.
+fn types(
+    docs: &[Document],
+    newest_first: &[usize],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<TypeEntry> {
     let mut type_docs: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for &i in &newest_first {
+    for &i in newest_first {
         if let Some(t) = &docs[i].doc_type {
             type_docs.entry(t.as_str()).or_default().push(i);
         }
@@ -318,15 +416,16 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
         });
     }
     types.sort_by_cached_key(|e| slug::sort_key(&e.name));
-    let type_by_name = types
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.name.clone(), i))
-        .collect();
+    types
+}
 
-    // Issues and years.
+/// Issue indexes by year, newest first (see [`Index::years`]).
+type Years = Vec<(u16, Vec<usize>)>;
+
+/// The documents of each issue, and the issues by year, newest first.
+fn issues_and_years(archive: &Archive) -> (Vec<Vec<usize>>, Years) {
     let mut issue_documents = vec![Vec::new(); archive.issues.len()];
-    for (i, d) in docs.iter().enumerate() {
+    for (i, d) in archive.documents.iter().enumerate() {
         issue_documents[d.issue].push(i);
     }
     let mut years: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
@@ -341,35 +440,21 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             (y, v)
         })
         .collect();
+    (issue_documents, years)
+}
 
-    // Every page and file path; two things at one path are an error.
-    /// What claims a path: a file of the site, or the open data of one.
-    #[derive(Clone, Copy)]
-    enum Owner<'s> {
-        File(&'s str),
-        DataOf(&'s str),
-    }
-    impl std::fmt::Display for Owner<'_> {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            match self {
-                Owner::File(file) => f.write_str(file),
-                Owner::DataOf(file) => write!(f, "the open data of {file}"),
-            }
-        }
-    }
-    // The files of the issue folders, as messages name them.
-    let mut asset_names = Vec::new();
-    for issue in &archive.issues {
-        let folder = issue
-            .source
-            .trim_end_matches(crate::content::ISSUE_FILE)
-            .trim_end_matches('/');
-        for asset in &issue.assets {
-            asset_names.push(format!("{folder}/{asset}"));
-        }
-    }
+/// Every page and file path the archive claims, with what claims it; two things at one
+/// path are an error.
+fn claim_paths<'s>(
+    archive: &'s Archive,
+    doc_paths: &[String],
+    by_doc_number: &BTreeMap<String, usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> std::collections::HashMap<String, Owner<'s>> {
     let mut owners: std::collections::HashMap<String, Owner<'_>> =
-        std::collections::HashMap::with_capacity(2 * docs.len() + 2 * archive.issues.len());
+        std::collections::HashMap::with_capacity(
+            2 * archive.documents.len() + 2 * archive.issues.len(),
+        );
     fn claim<'s>(
         owners: &mut std::collections::HashMap<String, Owner<'s>>,
         path: String,
@@ -393,7 +478,7 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
             true
         }
     }
-    for (i, d) in docs.iter().enumerate() {
+    for (i, d) in archive.documents.iter().enumerate() {
         let duplicated = d.duplicate_of().is_none()
             && d.doc_number
                 .as_ref()
@@ -403,108 +488,77 @@ pub fn build(config: &Config, archive: &Archive) -> Result<Index, Vec<Diagnostic
                 &mut owners,
                 doc_paths[i].clone(),
                 Owner::File(&d.source),
-                &mut problems,
+                problems,
             )
         {
             claim(
                 &mut owners,
-                format!("{}{DATA_FILE}", doc_paths[i]),
+                urls::data_of(&doc_paths[i]),
                 Owner::DataOf(&d.source),
-                &mut problems,
+                problems,
             );
         }
     }
-    let mut asset_names = asset_names.iter();
     for issue in &archive.issues {
-        let base = issue_path(issue.year, issue.number);
+        let base = urls::issue(issue.year, issue.number);
         if claim(
             &mut owners,
             base.clone(),
             Owner::File(&issue.source),
-            &mut problems,
+            problems,
         ) {
             claim(
                 &mut owners,
-                format!("{base}{DATA_FILE}"),
+                urls::data_of(&base),
                 Owner::DataOf(&issue.source),
-                &mut problems,
+                problems,
             );
         }
         for asset in &issue.assets {
-            let name = asset_names.next().expect("one name per asset");
             claim(
                 &mut owners,
-                format!("{base}{asset}"),
-                Owner::File(name),
-                &mut problems,
+                urls::issue_file(&base, asset),
+                Owner::Asset(&issue.source, asset),
+                problems,
             );
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut paths: BTreeSet<String> = owners
+    owners
+}
+
+/// Every site path that exists: the files claimed, and every list page.
+fn site_paths(
+    owned: std::collections::HashMap<String, Owner<'_>>,
+    years: &[(u16, Vec<usize>)],
+    issuers: &[IssuerEntry],
+    config: &Config,
+    types: &[TypeEntry],
+) -> BTreeSet<String> {
+    let mut paths: BTreeSet<String> = owned
         .into_iter()
-        .filter(|(_, owner)| matches!(owner, Owner::File(_)))
+        .filter(|(_, owner)| matches!(owner, Owner::File(_) | Owner::Asset(..)))
         .map(|(path, _)| path)
         .collect();
     paths.insert(String::new());
-    for p in [
-        "issues/",
-        "issuers/",
-        "sections/",
-        "types/",
-        "normative/",
-        "search/",
-        "search/wenhao.json",
-        "data/citations.json",
-    ] {
+    for p in urls::FIXED_PAGES {
         paths.insert(p.to_string());
     }
-    for (y, _) in &years {
-        paths.insert(format!("issues/{y}/"));
+    paths.insert(urls::LOOKUP_FILE.to_string());
+    paths.insert(urls::DATA_CITATIONS.to_string());
+    for (y, _) in years {
+        paths.insert(urls::year(*y));
     }
-    for e in &issuers {
-        paths.insert(format!("issuers/{}/", e.slug));
+    for e in issuers {
+        paths.insert(urls::issuer(&e.slug));
     }
     for s in &config.sections {
-        paths.insert(format!("sections/{}/", s.slug));
+        paths.insert(urls::section(&s.slug));
     }
-    for t in &types {
-        paths.insert(format!("types/{}/", t.slug));
+    for t in types {
+        paths.insert(urls::doc_type(&t.slug));
     }
-    check_redirects(config, &paths, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Index {
-        doc_paths,
-        issue_documents,
-        years,
-        issuers,
-        issuer_by_name,
-        sections,
-        types,
-        type_by_name,
-        by_doc_number,
-        by_registration,
-        paths,
-    })
+    paths
 }
-
-/// Top-level names that the build writes itself (feeds, sitemaps, open data, short links).
-pub const RESERVED: &[&str] = &[
-    "404.html",
-    "_redirects",
-    "atom.xml",
-    "d",
-    "data",
-    "manifest.json",
-    "normative",
-    "robots.txt",
-    "sitemap.xml",
-    "sitemaps",
-];
 
 /// `redirects` of gazette.yaml: every target exists, no source stands where the site
 /// already has a page or file.
@@ -536,10 +590,10 @@ fn check_redirects(config: &Config, paths: &BTreeSet<String>, problems: &mut Vec
         let taken = paths.contains(from)
             || paths.contains(&format!("{folder}/"))
             || paths.contains(folder)
-            || RESERVED.contains(&top)
-            || from.starts_with("issues/serial/")
-            || from.rsplit('/').next() == Some(DATA_FILE)
-            || from.rsplit('/').next() == Some("atom.xml");
+            || urls::RESERVED.contains(&top)
+            || urls::is_serial_address(from)
+            || from.rsplit('/').next() == Some(urls::DATA_FILE)
+            || from.rsplit('/').next() == Some(urls::FEED_FILE);
         if taken {
             problems.push(
                 err(format!(
@@ -571,13 +625,9 @@ fn doc_path(d: &Document, archive: &Archive, series: &BTreeMap<String, String>) 
                 .or(d.date.map(|date| date.year()))
                 .unwrap_or(issue.year);
             let series = series.get(&n.prefix).map_or("unknown", String::as_str);
-            format!("documents/{series}/{year}/{}/", n.seq)
+            urls::numbered_document(series, year, n.seq)
         }
-        _ => format!(
-            "{}{}/",
-            issue_path(issue.year, issue.number),
-            stem_slug(&d.stem)
-        ),
+        _ => urls::unnumbered_document(&urls::issue(issue.year, issue.number), &stem_slug(&d.stem)),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod digest;
 pub mod error;
 pub mod identity;
 pub mod import;
+pub mod incremental;
 pub mod index;
 pub mod lint;
 pub mod output;
@@ -33,6 +34,7 @@ pub mod serve;
 pub mod slug;
 pub mod state;
 pub mod tree;
+pub mod urls;
 pub mod validity;
 mod yaml;
 
@@ -86,7 +88,7 @@ pub struct Summary {
     pub pages: usize,
     /// HTML pages rendered through their templates in this build.
     pub rendered_pages: usize,
-    /// HTML pages left as published because the page cache showed them unchanged.
+    /// HTML pages left as published because the file cache showed them unchanged.
     pub cached_pages: usize,
     /// Markdown files read and parsed (the others' records came from the load cache).
     pub files_parsed: usize,
@@ -320,6 +322,11 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
 
 /// Builds the site: validates everything, renders every page, and only when all of it
 /// succeeded replaces the output folder's contents. On failure the previous output is intact.
+///
+/// The phases run in this order, data flowing one way: load (settings, content, indexes,
+/// and the caches of the last build), plan (what this build may reuse), render (pages and
+/// publishing outputs, into the staging folder), apply (the difference, to the output
+/// folder), save (the caches for the next build).
 pub fn build(options: &BuildOptions) -> Result<Summary> {
     let progress = options.progress.as_deref();
     let started = std::time::Instant::now();
@@ -332,38 +339,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         .unwrap_or_else(|| options.root.join("public"));
     let places = output::places(&options.root, &output_dir, options.cache_dir.as_deref())?;
     let mut state = state::State::locate(&places.root, places.cache_dir.as_deref(), &places.output);
-    cache::exe_identity_in(state.dir());
-    // The other caches of the last build are read while the indexes are built.
-    let cached = state.dir().filter(|_| !options.no_cache);
-    let (site, (page_cache, memos)) = load_with(
-        &options.root,
-        options.base_url.as_deref(),
-        cached,
-        options.drafts,
-        || match cached {
-            None => (None, None),
-            Some(dir) => rayon::join(
-                || cache::PageCache::read(dir),
-                || render::memo::Memos::read(dir),
-            ),
-        },
-    )?;
-    let t0 = std::time::Instant::now();
-    let templates = render::templates::load(&site.root, &site.config.theme)?;
-    trace("templates", t0);
+    let (loaded, last) = load_phase(options, &state)?;
     if let Some(p) = progress {
         p.finish(Phase::Load, started.elapsed());
     }
-    let source_date = match options.source_date_epoch {
-        Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
-            Error::Fatal(format!(
-                "SOURCE_DATE_EPOCH={seconds} is not a date between the years 1000 and 9999"
-            ))
-        })?),
-        None => None,
-    };
-    let output = output::Output::prepare(&places.output, options.force, &mut state)?;
-    let published = output.tree();
+    let mut output = output::Output::prepare(&places.output, options.force, &mut state)?;
     // From here on every way out of the build removes the staging folder.
     let state = match state.make() {
         Ok(state) => state,
@@ -372,41 +352,174 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             return Err(e);
         }
     };
-    let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
-    let indexer = (!options.no_search).then(|| search::Indexer::new(&site.config.language));
-    let t0 = std::time::Instant::now();
-    let global = cache_key(&site, &templates, options, reference);
-    let page_cache = page_cache.map(|mut cache| {
-        cache.trust(&global);
-        Arc::new(cache)
-    });
-    trace("cache key", t0);
-    let t0 = std::time::Instant::now();
-    let mut renderer = render::Renderer::new(
-        site.inputs(&templates),
-        render::Settings {
-            reference,
-            fulltext: indexer.is_some(),
-            data: !options.no_data,
-            source_date,
-        },
-        &global,
-        memos,
-        page_cache.as_deref().and_then(cache::PageCache::archive),
-    );
-    trace("renderer", t0);
-    let mut output = output;
-    if let Some(records) = &page_cache {
-        output.use_records(Arc::clone(records));
-    }
+    let published = output.tree();
+    let (plan, memos) = plan(&loaded, last, options);
+    let renderer = plan.renderer(&loaded, memos, &published, &mut output);
     // A build that fails (or is killed) leaves no cache behind; a successful one writes a
     // new one.
-    cache::PageCache::remove(state);
+    remove_caches(state);
+    let (output, rendered, warnings) = render_phase(&loaded, &renderer, &plan, output, progress)?;
+    let started = std::time::Instant::now();
+    if let Some(p) = progress {
+        p.start(Phase::Publish, 0);
+    }
+    let (applied, confirmed, dir) = apply(output, &rendered)?;
+    save(
+        state, &published, &loaded, &plan, &renderer, &rendered, &confirmed, options,
+    );
+    if let Some(p) = progress {
+        p.finish(Phase::Publish, started.elapsed());
+    }
+    Ok(summary(
+        &loaded.site,
+        &renderer,
+        (rendered, applied, dir),
+        warnings,
+        options,
+    ))
+}
+
+/// What the load phase gives: the site, its templates and the day of `SOURCE_DATE_EPOCH`.
+struct Loaded {
+    site: Site,
+    templates: render::templates::Templates,
+    source_date: Option<content::date::Date>,
+}
+
+/// The caches of the last build that rendering may use: the file cache and the body memos.
+struct LastBuild {
+    files: Option<cache::FileCache>,
+    memos: Option<render::memo::Memos>,
+}
+
+/// Load: the settings, every file (taking unchanged files' records from the load cache),
+/// the indexes, the templates, and — while the indexes are built — the file cache and body
+/// memos of the last build.
+fn load_phase(options: &BuildOptions, state: &state::State) -> Result<(Loaded, LastBuild)> {
+    cache::exe_identity_in(state.dir());
+    let cached = state.dir().filter(|_| !options.no_cache);
+    let (site, (files, memos)) = load_with(
+        &options.root,
+        options.base_url.as_deref(),
+        cached,
+        options.drafts,
+        || match cached {
+            None => (None, None),
+            Some(dir) => rayon::join(
+                || cache::FileCache::read(dir),
+                || render::memo::Memos::read(dir),
+            ),
+        },
+    )?;
+    let t0 = std::time::Instant::now();
+    let templates = render::templates::load(&site.root, &site.config.theme)?;
+    trace("templates", t0);
+    let source_date = match options.source_date_epoch {
+        Some(seconds) => Some(publish::epoch_date(seconds).ok_or_else(|| {
+            Error::Fatal(format!(
+                "SOURCE_DATE_EPOCH={seconds} is not a date between the years 1000 and 9999"
+            ))
+        })?),
+        None => None,
+    };
+    let loaded = Loaded {
+        site,
+        templates,
+        source_date,
+    };
+    Ok((loaded, LastBuild { files, memos }))
+}
+
+/// What this build may reuse, and the choices its pages reflect.
+struct Plan {
+    reference: validity::ReferenceDate,
+    /// The key of the settings, templates, static files and options.
+    global: String,
+    /// The file cache of the last build, trusted only if it was made for `global`.
+    files: Option<Arc<cache::FileCache>>,
+    /// The full-text indexer, unless the build leaves search out.
+    indexer: Option<search::Indexer>,
+    /// Whether the open data is written.
+    data: bool,
+}
+
+/// Plan: the key of everything every page depends on, and whether the last build's file
+/// cache was made for it. The body memos are handed on to the renderer.
+fn plan(
+    loaded: &Loaded,
+    last: LastBuild,
+    options: &BuildOptions,
+) -> (Plan, Option<render::memo::Memos>) {
+    let site = &loaded.site;
+    let reference = validity::ReferenceDate::new(options.source_date_epoch, &site.archive);
+    let t0 = std::time::Instant::now();
+    let global = cache_key(site, &loaded.templates, options, reference);
+    let files = last.files.map(|mut files| {
+        files.trust(&global);
+        Arc::new(files)
+    });
+    trace("cache key", t0);
+    let plan = Plan {
+        reference,
+        global,
+        files,
+        indexer: (!options.no_search).then(|| search::Indexer::new(&site.config.language)),
+        data: !options.no_data,
+    };
+    (plan, last.memos)
+}
+
+impl Plan {
+    /// The renderer of this build: it reuses what the plan allows, pages published in
+    /// `published`, and `output` learns which published files are known unchanged.
+    fn renderer<'a>(
+        &'a self,
+        loaded: &'a Loaded,
+        memos: Option<render::memo::Memos>,
+        published: &'a tree::Tree,
+        output: &mut output::Output,
+    ) -> render::Renderer<'a> {
+        let t0 = std::time::Instant::now();
+        let site = &loaded.site;
+        let mut renderer = render::Renderer::new(
+            site.inputs(&loaded.templates),
+            render::Settings {
+                reference: self.reference,
+                fulltext: self.indexer.is_some(),
+                data: self.data,
+                source_date: loaded.source_date,
+            },
+            &self.global,
+            memos,
+            self.files.as_deref().and_then(cache::FileCache::archive),
+        );
+        trace("renderer", t0);
+        if let Some(files) = &self.files {
+            output.use_file_cache(Arc::clone(files));
+        }
+        renderer.use_cache(self.files.as_deref(), published);
+        renderer
+    }
+}
+
+/// Removes the caches of the last build from the state folder.
+fn remove_caches(state: &tree::Tree) {
+    cache::FileCache::remove(state);
     render::memo::Memos::remove(state);
     let _ = state.remove_file(LOAD_CACHE_FILE);
-    renderer.use_cache(page_cache.as_deref(), &published);
+}
+
+/// Render: every page and publishing output into the staging folder. Any error discards
+/// the staging folder; otherwise the warnings, with those of [`lint`].
+fn render_phase(
+    loaded: &Loaded,
+    renderer: &render::Renderer<'_>,
+    plan: &Plan,
+    output: output::Output,
+    progress: Option<&dyn Progress>,
+) -> Result<(output::Output, render::Rendered, Vec<Diagnostic>)> {
     let started = std::time::Instant::now();
-    let mut rendered = renderer.render_all(&output, indexer.as_ref(), progress);
+    let mut rendered = renderer.render_all(&output, plan.indexer.as_ref(), progress);
     if let Some(p) = progress {
         p.finish(Phase::Render, started.elapsed());
     }
@@ -420,28 +533,54 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         return Err(Error::Invalid(rendered.problems));
     }
     let t0 = std::time::Instant::now();
-    let mut warnings = rendered.problems;
+    let site = &loaded.site;
+    let mut warnings = std::mem::take(&mut rendered.problems);
     warnings.extend(lint::warnings(&site.config, &site.archive, &site.index));
     sort_diagnostics(&mut warnings);
     trace("lint", t0);
-    let dir = output.dir().to_path_buf();
-    let started = std::time::Instant::now();
-    if let Some(p) = progress {
-        p.start(Phase::Publish, 0);
-    }
+    Ok((output, rendered, warnings))
+}
+
+/// The modification times of published files confirmed while building, by site path.
+type Confirmed = std::collections::HashMap<String, u128>;
+
+/// Apply: the difference between the staging folder and the output folder. Returns what
+/// was done, the modification times confirmed on the way (the file cache records them) and
+/// the output folder.
+fn apply(
+    output: output::Output,
+    rendered: &render::Rendered,
+) -> Result<(output::Applied, Confirmed, PathBuf)> {
     let t0 = std::time::Instant::now();
-    let confirmed: std::collections::HashMap<String, u128> = output.take_confirmed();
+    let confirmed = output.take_confirmed();
+    let dir = output.dir().to_path_buf();
     let applied = output.apply(&rendered.files)?;
     trace("apply", t0);
+    Ok((applied, confirmed, dir))
+}
+
+/// Save: the file cache, the body memos and the load cache, side by side. Without a cache
+/// the next build is a full one: nothing is lost but time, so failures are not reported.
+#[allow(clippy::too_many_arguments)]
+fn save(
+    state: &tree::Tree,
+    published: &tree::Tree,
+    loaded: &Loaded,
+    plan: &Plan,
+    renderer: &render::Renderer<'_>,
+    rendered: &render::Rendered,
+    confirmed: &Confirmed,
+    options: &BuildOptions,
+) {
     let t0 = std::time::Instant::now();
-    // Without a cache the next build is a full one: nothing is lost but time.
     let _ = rayon::join(
         || {
-            cache::PageCache::write(
+            cache::FileCache::write(
                 state,
-                &published,
-                &global,
+                published,
+                &plan.global,
                 Some(renderer.archive_keys()),
+                &renderer.output_keys(),
                 &rendered.fingerprints,
                 &rendered.files,
                 &|p: &str| confirmed.get(p).copied(),
@@ -462,18 +601,24 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
                         state,
                         Path::new(LOAD_CACHE_FILE),
                         &load_cache_key(&options.root, options.base_url.as_deref()),
-                        &site.archive,
-                        &site.sources,
+                        &loaded.site.archive,
+                        &loaded.site.sources,
                     )
                 },
             )
         },
     );
     trace("caches written", t0);
+}
 
-    if let Some(p) = progress {
-        p.finish(Phase::Publish, started.elapsed());
-    }
+/// What the build did, and what the publisher should know about the output.
+fn summary(
+    site: &Site,
+    renderer: &render::Renderer<'_>,
+    (rendered, applied, dir): (render::Rendered, output::Applied, PathBuf),
+    warnings: Vec<Diagnostic>,
+    options: &BuildOptions,
+) -> Summary {
     let mut notes = Vec::new();
     if site.config.base_url.is_none() {
         notes.push(
@@ -487,7 +632,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
             "--no-data: the open data (data.json beside pages, data/) was not written".to_string(),
         );
     }
-    Ok(Summary {
+    Summary {
         documents: site.archive.documents.len(),
         issues: site.archive.issues.len(),
         pages: rendered.pages,
@@ -502,5 +647,5 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         warnings,
         notes,
         output: dir,
-    })
+    }
 }

@@ -20,6 +20,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cache::FileDigest;
 use crate::error::{Error, Result};
 use crate::tree::Tree;
 
@@ -45,9 +46,9 @@ pub trait Sink: Sync {
     /// Takes a large file that `write` streams out, so that it is never whole in memory.
     fn put_streamed(&self, rel: &str, write: &mut StreamFn<'_>) -> io::Result<Put>;
 
-    /// Notes that the published file at `rel` stays as it is, last modified at `mtime`
-    /// (nanoseconds since 1970), as the page cache found it.
-    fn keep(&self, _rel: &str, _mtime: u128) {}
+    /// Notes that the published file at `rel` is reused as it is, last modified at `mtime`
+    /// (nanoseconds since 1970), as the file cache found it.
+    fn reuse(&self, _rel: &str, _mtime: u128) {}
 }
 
 /// Writes a streamed file's bytes.
@@ -144,7 +145,7 @@ impl Sink for Output {
         Output::put(self, rel, bytes)
     }
 
-    fn keep(&self, rel: &str, mtime: u128) {
+    fn reuse(&self, rel: &str, mtime: u128) {
         self.note_mtime(rel, mtime);
     }
 
@@ -192,31 +193,6 @@ impl Sink for Output {
     }
 }
 
-/// The size and SHA-256 of one output file, taken from the bytes as they were put.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FileDigest {
-    /// Size in bytes.
-    pub size: u64,
-    /// SHA-256 of the bytes, lowercase hexadecimal.
-    pub sha256: String,
-}
-
-impl FileDigest {
-    /// The digest of `bytes`.
-    pub fn of(bytes: &[u8]) -> FileDigest {
-        use sha2::{Digest, Sha256};
-        let hash = Sha256::digest(bytes);
-        let mut hex = String::with_capacity(64);
-        for b in hash.iter() {
-            let _ = write!(hex, "{b:02x}");
-        }
-        FileDigest {
-            size: bytes.len() as u64,
-            sha256: hex,
-        }
-    }
-}
-
 /// What [`Output::put`] did with one file, and the file's digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Put {
@@ -239,9 +215,9 @@ pub struct Output {
     /// Files (site paths) written in place because nothing stood at their path.
     created: std::sync::Mutex<Vec<String>>,
     /// The files of the last build, when its cache could be read.
-    records: Option<Arc<crate::cache::PageCache>>,
+    file_cache: Option<Arc<crate::cache::FileCache>>,
     /// Files whose modification time this build knows, by site path: found unchanged
-    /// through `records`, or written by it (so the file cache needs no second look).
+    /// through `file_cache`, or written by it (so the file cache needs no second look).
     confirmed: std::sync::Mutex<std::collections::HashMap<String, u128>>,
 }
 
@@ -352,7 +328,7 @@ const LEGACY_MARKER: &str = ".gazette";
 /// Whether the folder `tree` holds a `manifest.json` that names gazette as its generator.
 fn has_gazette_manifest(tree: &Tree) -> bool {
     use io::Read as _;
-    let Ok(file) = tree.open(crate::publish::manifest::MANIFEST_FILE) else {
+    let Ok(file) = tree.open(crate::urls::MANIFEST_FILE) else {
         return false;
     };
     let mut head = Vec::with_capacity(4096);
@@ -435,7 +411,7 @@ impl Output {
             created_dir,
             was_empty,
             created: std::sync::Mutex::new(Vec::new()),
-            records: None,
+            file_cache: None,
             confirmed: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
@@ -444,8 +420,8 @@ impl Output {
     /// the recorded digest, and whose published copy is as it was recorded, is then known to
     /// be unchanged without being read, and files of the last build that this one does not
     /// make are found without walking the folder.
-    pub fn use_records(&mut self, records: Arc<crate::cache::PageCache>) {
-        self.records = Some(records);
+    pub fn use_file_cache(&mut self, file_cache: Arc<crate::cache::FileCache>) {
+        self.file_cache = Some(file_cache);
     }
 
     /// The files this build found unchanged through the file cache, with their
@@ -456,10 +432,10 @@ impl Output {
 
     /// Whether the file cache shows the published file at `rel` holds `digest`'s bytes.
     fn recorded(&self, rel: &str, digest: &FileDigest) -> bool {
-        let Some(records) = &self.records else {
+        let Some(file_cache) = &self.file_cache else {
             return false;
         };
-        match records.unchanged(&self.tree, rel, digest) {
+        match file_cache.unchanged(&self.tree, rel, digest) {
             Some(mtime) => {
                 self.note_mtime(rel, mtime);
                 true
@@ -573,10 +549,10 @@ impl Output {
     }
 
     /// Publishes a successful build: moves staged files into place and removes every file
-    /// that is not in `keep` (the files of this build, by site path). The staging folder goes
+    /// that is not in `site_files` (the files of this build, by site path). The staging folder goes
     /// too: what is left is the site and nothing else.
-    pub fn apply<V>(self, keep: &BTreeMap<String, V>) -> Result<Applied> {
-        let result = self.publish(keep);
+    pub fn apply<V>(self, site_files: &BTreeMap<String, V>) -> Result<Applied> {
+        let result = self.publish(site_files);
         if result.is_err() {
             // The site is part old, part new: the next build compares every file again
             // (this one wrote no file cache), and the staging folder goes all the same.
@@ -585,7 +561,7 @@ impl Output {
         result
     }
 
-    fn publish<V>(&self, keep: &BTreeMap<String, V>) -> Result<Applied> {
+    fn publish<V>(&self, site_files: &BTreeMap<String, V>) -> Result<Applied> {
         let mut applied = Applied::default();
         let staging = self.staging.root().to_path_buf();
         // Move staged files into place; a link or a file of the old site standing where a
@@ -614,8 +590,8 @@ impl Output {
             // A new site: everything in the folder was written by this build.
             return Ok(applied);
         }
-        if let Some(records) = &self.records {
-            applied.removed = self.remove_stale(records, keep)?;
+        if let Some(file_cache) = &self.file_cache {
+            applied.removed = self.remove_stale(file_cache, site_files)?;
             return Ok(applied);
         }
         // Remove what no longer belongs, deepest first. The walk does not follow links: a
@@ -634,7 +610,7 @@ impl Output {
                 dirs.push(entry.into_path());
                 continue;
             }
-            if keep.contains_key(&rel) {
+            if site_files.contains_key(&rel) {
                 continue;
             }
             fs::remove_file(entry.path()).map_err(|e| Error::io("remove", entry.path(), e))?;
@@ -652,12 +628,12 @@ impl Output {
     /// in path order, walked side by side.
     fn remove_stale<V>(
         &self,
-        records: &crate::cache::PageCache,
-        keep: &BTreeMap<String, V>,
+        file_cache: &crate::cache::FileCache,
+        site_files: &BTreeMap<String, V>,
     ) -> Result<usize> {
-        let mut last: Vec<&str> = records.paths().collect();
+        let mut last: Vec<&str> = file_cache.paths().collect();
         last.sort_unstable();
-        let mut made = keep.keys().map(String::as_str).peekable();
+        let mut made = site_files.keys().map(String::as_str).peekable();
         let stale: Vec<&str> = last
             .into_iter()
             .filter(|rel| {

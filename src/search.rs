@@ -1,34 +1,20 @@
-//! Search data: the full-text index (Pagefind, one bundle per year) and the 文号 / 登记号
-//! lookup table.
+//! The full-text search index (Pagefind, one bundle per year).
 //!
-//! Full text: every document page rendered for a year is fed to Pagefind's Rust API (with
+//! Every document page rendered for a year is fed to Pagefind's Rust API (with
 //! Chinese segmentation), and the bundle it makes is published under `search/<year>/`.
 //! One bundle per year keeps the build's memory bounded by the largest year, and a reader's
 //! browser only ever fetches the chunks of the years it searches, for the words it searches.
 //! The search page merges the bundles with Pagefind's `mergeIndex`. Pagefind's UI script and
 //! style sheet, which every bundle would repeat, are published once under `search/ui/`.
-//!
-//! Lookup: `search/wenhao.json` lists every 文号 and 登记号 with its page, so that typing a
-//! 文号 into the search box leads straight to the document without loading the index.
-
-use std::collections::BTreeMap;
+//! (The 文号 / 登记号 lookup table beside it is a publishing output: [`crate::publish::lookup`].)
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use serde::Serialize;
 
-use crate::content::Archive;
-use crate::index::Index;
-
-/// Where search files are published.
-pub const SEARCH_DIR: &str = "search/";
-/// Where Pagefind's UI files are published, once.
-pub const UI_DIR: &str = "search/ui/";
-/// The lookup table.
-pub const LOOKUP_FILE: &str = "search/wenhao.json";
+use crate::urls;
 
 /// Files of a Pagefind bundle that belong to its UI, not to the index: published once, from
-/// the first bundle, under [`UI_DIR`] (only the default UI is kept).
+/// the first bundle, under [`urls::SEARCH_UI_DIR`] (only the default UI is kept).
 const UI_FILES: &[&str] = &["pagefind-ui.js", "pagefind-ui.css"];
 /// UI variants the theme does not use: not published.
 const UNUSED_FILES: &[&str] = &[
@@ -38,11 +24,6 @@ const UNUSED_FILES: &[&str] = &[
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
 ];
-
-/// Site path of a year's bundle.
-pub fn bundle_path(year: u16) -> String {
-    format!("{SEARCH_DIR}{year}/")
-}
 
 /// A page to index: the URL Pagefind records (relative to the site root, with a leading `/`)
 /// and its HTML.
@@ -103,7 +84,7 @@ impl Indexer {
             }
             index.get_files().await.map_err(|e| format!("{e:#}"))
         })?;
-        let base = bundle_path(year);
+        let base = urls::search_bundle(year);
         let mut bundle = Bundle {
             files: Vec::new(),
             ui: Vec::new(),
@@ -111,7 +92,7 @@ impl Indexer {
         for file in files {
             let name = crate::output::site_path(&file.filename);
             if UI_FILES.contains(&name.as_str()) {
-                bundle.ui.push((format!("{UI_DIR}{name}"), file.contents));
+                bundle.ui.push((urls::search_ui_file(&name), file.contents));
             } else if !UNUSED_FILES.contains(&name.as_str()) {
                 bundle.files.push((format!("{base}{name}"), file.contents));
             }
@@ -120,56 +101,4 @@ impl Indexer {
         bundle.ui.sort();
         Ok(bundle)
     }
-}
-
-/// One row of the lookup table.
-#[derive(Serialize)]
-struct LookupEntry<'a> {
-    /// 文号, normalised.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    n: Option<String>,
-    /// 登记号.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    r: Option<&'a str>,
-    /// 标题.
-    t: &'a str,
-    /// Its page, in link form, relative to the site root.
-    u: String,
-}
-
-/// `search/wenhao.json`: every document with a 文号 or 登记号, in 文号 order. `link` turns
-/// a site path into its link form.
-pub fn lookup_json(archive: &Archive, index: &Index, link: impl Fn(&str) -> String) -> String {
-    let mut rows: BTreeMap<(String, String), LookupEntry<'_>> = BTreeMap::new();
-    for (i, d) in archive.documents.iter().enumerate() {
-        if d.doc_number.is_none() && d.registration_number.is_none() {
-            continue;
-        }
-        // A declared duplicate (reprint) leads to the original.
-        if d.duplicate_of().is_some() {
-            continue;
-        }
-        let n = d.doc_number.as_ref().map(ToString::to_string);
-        rows.insert(
-            (
-                n.clone().unwrap_or_default(),
-                d.registration_number.clone().unwrap_or_default(),
-            ),
-            LookupEntry {
-                n,
-                r: d.registration_number.as_deref(),
-                t: &d.title,
-                u: link(&index.doc_paths[i]),
-            },
-        );
-    }
-    let rows: Vec<&LookupEntry<'_>> = rows.values().collect();
-    // One entry per line: small diffs between builds.
-    let mut text = String::from("[\n");
-    for (k, row) in rows.iter().enumerate() {
-        text.push_str(&serde_json::to_string(row).expect("serialisable"));
-        text.push_str(if k + 1 < rows.len() { ",\n" } else { "\n" });
-    }
-    text.push_str("]\n");
-    text
 }

@@ -17,10 +17,8 @@ use serde::Serialize;
 
 use super::{Facts, json_bytes};
 use crate::content::markdown::plain_text;
-use crate::index::DATA_FILE;
-
-/// Where the archive-wide files go.
-pub const DATA_DIR: &str = "data";
+use crate::incremental::{Input, Reader};
+use crate::urls;
 
 /// A 栏目, 文种 or issuer as records name it.
 #[derive(Debug, Serialize)]
@@ -201,51 +199,62 @@ pub struct IssueRecord<'a> {
     pub source: &'a str,
 }
 
+/// What the open data reads: every record shows the front matter, an issue's files their
+/// sizes, a document's the text of its body.
+pub const READS: &[Input] = &[Input::FrontMatter, Input::IssueAssets, Input::Bodies];
+
 impl<'a> Facts<'a> {
-    fn file_record(&self, i: usize, title: &'a str, file: &'a str, size: bool) -> FileRecord<'a> {
-        let path = format!("{}{file}", self.issue_path(i));
+    /// The record of file `file` of issue `i`, with its size.
+    fn file_record(
+        &self,
+        reader: &Reader<'_>,
+        (i, title, file): (usize, &'a str, &'a str),
+    ) -> FileRecord<'a> {
+        FileRecord {
+            size: Some(reader.asset_size(i, file)),
+            ..self.attachment_record(i, title, file)
+        }
+    }
+
+    /// The record of a file of issue `i` named by a document's attachment, without its size.
+    fn attachment_record(&self, i: usize, title: &'a str, file: &'a str) -> FileRecord<'a> {
+        let path = urls::issue_file(&self.issue_path(i), file);
         FileRecord {
             title,
             file: Some(file),
             url: self.url(&path),
-            size: size.then(|| self.asset_size(i, file)),
+            size: None,
             path: Some(path),
         }
     }
 
     /// The open-data record of document `d`.
-    pub fn document_record(&self, d: usize) -> DocumentRecord<'a> {
-        self.record_of(d, true)
+    pub fn document_record(&self, d: usize, reader: &Reader<'_>) -> DocumentRecord<'a> {
+        self.record_of(d, Some(reader))
     }
 
-    /// The open-data record of document `d`, with its text or (for the CSV, which has none)
-    /// without reading it.
-    fn record_of(&self, d: usize, with_text: bool) -> DocumentRecord<'a> {
+    /// The open-data record of document `d`, with its text read through `reader` or (for
+    /// the CSV, which has none) without reading it.
+    fn record_of(&self, d: usize, reader: Option<&Reader<'_>>) -> DocumentRecord<'a> {
         let doc = &self.archive.documents[d];
         // A body that cannot be read fails the page render, and with it the build.
-        let markdown = if with_text {
-            doc.body.read(&doc.source).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let markdown = reader.map(|r| r.body(d)).unwrap_or_default();
         let index = self.index;
         let path = index.doc_paths[d].as_str();
         let issue = &self.archive.issues[doc.issue];
         let issue_path = self.issue_path(doc.issue);
         let section = &self.config.sections[doc.section];
-        let series = path
-            .strip_prefix("documents/")
-            .and_then(|rest| rest.split('/').next());
+        let series = urls::document_series(path);
         DocumentRecord {
             kind: "document",
             path,
             url: self.url(path),
-            data: format!("{path}{DATA_FILE}"),
+            data: urls::data_of(path),
             title: &doc.title,
             section: Term {
                 name: &section.name,
                 slug: &section.slug,
-                path: format!("sections/{}/", section.slug),
+                path: urls::section(&section.slug),
             },
             doc_number: doc.doc_number.as_ref().map(ToString::to_string),
             doc_number_parts: doc.doc_number.as_ref().map(|n| DocNumberParts {
@@ -264,7 +273,7 @@ impl<'a> Facts<'a> {
                     IssuerRecord {
                         name,
                         slug: &e.slug,
-                        path: format!("issuers/{}/", e.slug),
+                        path: urls::issuer(&e.slug),
                         lead: k == 0,
                     }
                 })
@@ -275,7 +284,7 @@ impl<'a> Facts<'a> {
                 Term {
                     name: &e.name,
                     slug: &e.slug,
-                    path: format!("types/{}/", e.slug),
+                    path: urls::doc_type(&e.slug),
                 }
             }),
             addressees: &doc.addressees,
@@ -287,7 +296,7 @@ impl<'a> Facts<'a> {
                 .attachments
                 .iter()
                 .map(|a| match &a.file {
-                    Some(file) => self.file_record(doc.issue, &a.title, file, false),
+                    Some(file) => self.attachment_record(doc.issue, &a.title, file),
                     None => FileRecord {
                         title: &a.title,
                         file: None,
@@ -309,7 +318,7 @@ impl<'a> Facts<'a> {
                 path: issue_path,
             },
             source: &doc.source,
-            text: if with_text {
+            text: if reader.is_some() {
                 plain_text(&markdown, self.config.raw_html)
             } else {
                 String::new()
@@ -319,13 +328,13 @@ impl<'a> Facts<'a> {
     }
 
     /// The open-data record of issue `i`.
-    pub fn issue_record(&self, i: usize) -> IssueRecord<'a> {
+    pub fn issue_record(&self, i: usize, reader: &Reader<'_>) -> IssueRecord<'a> {
         let issue = &self.archive.issues[i];
         let path = self.issue_path(i);
         IssueRecord {
             kind: "issue",
             url: self.url(&path),
-            data: format!("{path}{DATA_FILE}"),
+            data: urls::data_of(&path),
             label: issue.label(),
             year: issue.year,
             number: issue.number,
@@ -334,11 +343,11 @@ impl<'a> Facts<'a> {
             pdf: issue
                 .pdf
                 .as_deref()
-                .map(|p| self.file_record(i, p, p, true)),
+                .map(|p| self.file_record(reader, (i, p, p))),
             assets: issue
                 .assets
                 .iter()
-                .map(|a| self.file_record(i, a, a, true))
+                .map(|a| self.file_record(reader, (i, a, a)))
                 .collect(),
             note_markdown: &issue.note,
             note_text: plain_text(&issue.note, self.config.raw_html),
@@ -354,7 +363,7 @@ impl<'a> Facts<'a> {
                         doc_number: doc.doc_number.as_ref().map(ToString::to_string),
                         path: p,
                         url: self.url(p),
-                        data: format!("{p}{DATA_FILE}"),
+                        data: urls::data_of(p),
                     }
                 })
                 .collect(),
@@ -369,11 +378,6 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Where the one-record-per-line files go.
-pub const JSONL_FILE: &str = "data/documents.jsonl";
-/// Where the spreadsheet file goes.
-pub const CSV_FILE: &str = "data/documents.csv";
-
 /// Documents are turned into records in parallel, this many at a time, and streamed out, so
 /// that the bulk files are never whole in memory.
 const CHUNK: usize = 1024;
@@ -383,6 +387,7 @@ const CHUNK: usize = 1024;
 /// so that every record is built once.
 pub fn write_jsonl(
     facts: &Facts<'_>,
+    reader: &Reader<'_>,
     out: &mut dyn std::io::Write,
     twin: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> std::io::Result<()> {
@@ -391,7 +396,7 @@ pub fn write_jsonl(
         let lines: Vec<String> = (start..(start + CHUNK).min(n))
             .into_par_iter()
             .map(|d| {
-                let record = facts.document_record(d);
+                let record = facts.document_record(d, reader);
                 let mut line = serde_json::to_string(&record).expect("serialisable");
                 line.push('\n');
                 twin(record.data.clone(), json_bytes(&record));
@@ -413,7 +418,7 @@ pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Re
     for start in (0..n).step_by(CHUNK) {
         let rows: Vec<String> = (start..(start + CHUNK).min(n))
             .into_par_iter()
-            .map(|d| csv_row(&facts.record_of(d, false)))
+            .map(|d| csv_row(&facts.record_of(d, None)))
             .collect();
         for row in rows {
             out.write_all(row.as_bytes())?;
@@ -425,30 +430,30 @@ pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Re
 /// The small open-data files: each issue's data twin, `issues.json`, `wenhao.json` and
 /// `registration.json`. (Documents' twins and the bulk files are written by
 /// [`write_jsonl`] and [`write_csv`].)
-pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
     let archive = facts.archive;
     let index = facts.index;
     let issues: Vec<IssueRecord<'_>> = (0..archive.issues.len())
-        .map(|i| facts.issue_record(i))
+        .map(|i| facts.issue_record(i, reader))
         .collect();
     let mut files = Vec::with_capacity(issues.len() + 3);
     for record in &issues {
         files.push((record.data.clone(), json_bytes(record)));
     }
-    files.push((format!("{DATA_DIR}/issues.json"), json_bytes(&issues)));
+    files.push((urls::open_data("issues.json"), json_bytes(&issues)));
     let wenhao: BTreeMap<&str, String> = index
         .by_doc_number
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
-    files.push((format!("{DATA_DIR}/wenhao.json"), json_bytes(&wenhao)));
+    files.push((urls::open_data("wenhao.json"), json_bytes(&wenhao)));
     let registration: BTreeMap<&str, String> = index
         .by_registration
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
     files.push((
-        format!("{DATA_DIR}/registration.json"),
+        urls::open_data("registration.json"),
         json_bytes(&registration),
     ));
     files

@@ -14,13 +14,9 @@ use std::fmt::Write as _;
 
 use super::{Facts, timestamp, xml_escape};
 use crate::content::date::Date;
+use crate::incremental::{Input, Reader};
 
-/// The feed of the newest documents.
-pub const ARCHIVE_FEED: &str = "atom.xml";
-/// The feed of the issues.
-pub const ISSUES_FEED: &str = "issues/atom.xml";
-/// The file name of the feed beside an issuer, section or 文种 page.
-pub const FEED_FILE: &str = "atom.xml";
+use crate::urls;
 
 /// A feed to be written: where, what it is called, which page it follows.
 #[derive(Clone, Debug)]
@@ -56,15 +52,15 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
         .collect();
     let mut feeds = vec![
         Feed {
-            path: ARCHIVE_FEED.to_string(),
+            path: urls::ARCHIVE_FEED.to_string(),
             title: format!("{title} · 最新文件"),
             page: String::new(),
             entries: Entries::Documents(newest),
         },
         Feed {
-            path: ISSUES_FEED.to_string(),
+            path: urls::ISSUES_FEED.to_string(),
             title: format!("{title} · 各期"),
-            page: "issues/".to_string(),
+            page: urls::ISSUES.to_string(),
             entries: Entries::Issues(
                 index
                     .years
@@ -76,25 +72,25 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
     ];
     for e in &index.issuers {
         feeds.push(Feed {
-            path: format!("issuers/{}/{FEED_FILE}", e.slug),
+            path: urls::feed_of(&urls::issuer(&e.slug)),
             title: format!("{title} · 发文机关：{}", e.name),
-            page: format!("issuers/{}/", e.slug),
+            page: urls::issuer(&e.slug),
             entries: Entries::Documents(e.documents.iter().map(|&(d, _)| d).collect()),
         });
     }
     for (s, section) in facts.config.sections.iter().enumerate() {
         feeds.push(Feed {
-            path: format!("sections/{}/{FEED_FILE}", section.slug),
+            path: urls::feed_of(&urls::section(&section.slug)),
             title: format!("{title} · 栏目：{}", section.name),
-            page: format!("sections/{}/", section.slug),
+            page: urls::section(&section.slug),
             entries: Entries::Documents(index.sections[s].clone()),
         });
     }
     for t in &index.types {
         feeds.push(Feed {
-            path: format!("types/{}/{FEED_FILE}", t.slug),
+            path: urls::feed_of(&urls::doc_type(&t.slug)),
             title: format!("{title} · 文种：{}", t.name),
-            page: format!("types/{}/", t.slug),
+            page: urls::doc_type(&t.slug),
             entries: Entries::Documents(t.documents.clone()),
         });
     }
@@ -107,7 +103,7 @@ pub fn all(facts: &Facts<'_>) -> Vec<Feed> {
 }
 
 /// The XML of one feed.
-pub fn render(facts: &Facts<'_>, feed: &Feed) -> String {
+pub fn render(facts: &Facts<'_>, reader: &Reader<'_>, feed: &Feed) -> String {
     let config = facts.config;
     let updated = match &feed.entries {
         Entries::Documents(docs) => docs.iter().map(|&d| facts.doc_dates[d]).max(),
@@ -151,7 +147,7 @@ pub fn render(facts: &Facts<'_>, feed: &Feed) -> String {
     match &feed.entries {
         Entries::Documents(docs) => {
             for &d in docs {
-                document_entry(&mut x, facts, d, &href);
+                document_entry(&mut x, (facts, reader), d, &href);
             }
         }
         Entries::Issues(issues) => {
@@ -174,7 +170,12 @@ fn entry_head(x: &mut String, id: &str, title: &str, updated: Date, published: O
     }
 }
 
-fn document_entry(x: &mut String, facts: &Facts<'_>, d: usize, href: &dyn Fn(&str) -> String) {
+fn document_entry(
+    x: &mut String,
+    (facts, reader): (&Facts<'_>, &Reader<'_>),
+    d: usize,
+    href: &dyn Fn(&str) -> String,
+) {
     let doc = &facts.archive.documents[d];
     let path = &facts.index.doc_paths[d];
     let issue = &facts.archive.issues[doc.issue];
@@ -214,6 +215,16 @@ fn document_entry(x: &mut String, facts: &Facts<'_>, d: usize, href: &dyn Fn(&st
         summary.push(date.chinese());
     }
     summary.push(format!("{}（总第{}期）", issue.label(), issue.serial));
+    #[cfg(test)]
+    if experiment::on(facts.root).is_some() {
+        let body = reader.body(d);
+        summary.push(crate::content::markdown::plain_text(
+            &body,
+            facts.config.raw_html,
+        ));
+    }
+    #[cfg(not(test))]
+    let _ = reader;
     let _ = writeln!(
         x,
         "    <summary>{}</summary>",
@@ -252,9 +263,49 @@ fn issue_entry(x: &mut String, facts: &Facts<'_>, i: usize, href: &dyn Fn(&str) 
 }
 
 /// Every feed file: site path and bytes.
-pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
     all(facts)
         .iter()
-        .map(|feed| (feed.path.clone(), render(facts, feed).into_bytes()))
+        .map(|feed| (feed.path.clone(), render(facts, reader, feed).into_bytes()))
         .collect()
+}
+
+/// What the feeds read: the front matter (titles, issuers, dates, terms) and nothing of the
+/// bodies.
+pub const READS: &[Input] = &[Input::FrontMatter];
+
+/// What the feeds of the site `facts` read ([`READS`]; in tests, see `experiment`).
+pub fn reads(facts: &Facts<'_>) -> &'static [Input] {
+    #[cfg(test)]
+    if experiment::on(facts.root) == Some(true) {
+        return &[Input::FrontMatter, Input::Bodies];
+    }
+    let _ = facts;
+    READS
+}
+
+/// A test-only variant of the feeds: each document entry's summary ends with the text of its
+/// body. For the sites registered here (by root), with whether the feeds then declare that
+/// they read the bodies: they must, or an incremental build after a body edit would keep
+/// the old feeds (and the recording reader of [`crate::incremental`] fails the build).
+#[cfg(test)]
+pub(crate) mod experiment {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static SITES: Mutex<Vec<(PathBuf, bool)>> = Mutex::new(Vec::new());
+
+    /// Puts the bodies into the summaries of the site at `root`, declared or not.
+    pub(crate) fn enable(root: &Path, declared: bool) {
+        SITES
+            .lock()
+            .expect("sites")
+            .push((root.to_path_buf(), declared));
+    }
+
+    /// Whether the site at `root` takes part, and if so whether the read is declared.
+    pub(crate) fn on(root: &Path) -> Option<bool> {
+        let sites = SITES.lock().expect("sites");
+        sites.iter().find(|(r, _)| r == root).map(|(_, d)| *d)
+    }
 }

@@ -12,6 +12,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Facts, json_for_script};
+use crate::urls;
 
 impl Facts<'_> {
     /// An address of `to` as written on the page at `from`.
@@ -47,7 +48,7 @@ impl Facts<'_> {
     }
 
     /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads
-    /// besides the settings (which the page cache's key covers): it must change whenever that
+    /// besides the settings (which the file cache's key covers): it must change whenever that
     /// JSON-LD would.
     pub fn document_jsonld_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
@@ -100,7 +101,7 @@ impl Facts<'_> {
                 json!({
                     "@type": "Organization",
                     "name": name,
-                    "url": self.ld_url(page, &format!("issuers/{}/", e.slug)),
+                    "url": self.ld_url(page, &urls::issuer(&e.slug)),
                 })
             })
             .collect();

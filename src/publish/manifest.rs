@@ -14,11 +14,11 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::cache::FileDigest;
 use crate::error::{Error, Result};
-use crate::output::{FileDigest, is_contained};
+use crate::output::is_contained;
 
-/// The manifest's file name, at the site root.
-pub const MANIFEST_FILE: &str = "manifest.json";
+use crate::urls::MANIFEST_FILE;
 /// The only hash algorithm the manifest uses.
 pub const ALGORITHM: &str = "sha256";
 

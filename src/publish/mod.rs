@@ -15,6 +15,7 @@
 pub mod data;
 pub mod feeds;
 pub mod jsonld;
+pub mod lookup;
 pub mod manifest;
 pub mod redirects;
 pub mod sitemap;
@@ -24,7 +25,8 @@ use std::fmt::Write as _;
 use crate::config::Config;
 use crate::content::Archive;
 use crate::content::date::Date;
-use crate::index::{Index, issue_path};
+use crate::index::Index;
+use crate::urls;
 
 /// What the publishing files are built from: the site, and the dates that feeds, sitemaps
 /// and data give each document and issue.
@@ -109,9 +111,9 @@ impl<'a> Facts<'a> {
         self.config.base_url.as_ref().map(|b| format!("{b}{path}"))
     }
 
-    /// A site path in the form links use (see [`crate::render`]).
+    /// A site path in the form links use (see [`urls::link_form`]).
     pub fn link(&self, path: &str) -> String {
-        crate::render::link_form(self.config, path)
+        urls::link_form(self.config.base_url.as_deref(), path)
     }
 
     /// An href from the file at site path `from` to the site path `to`: absolute with a
@@ -119,7 +121,7 @@ impl<'a> Facts<'a> {
     pub fn href(&self, from: &str, to: &str) -> String {
         format!(
             "{}{}",
-            crate::render::root_for(self.config, from),
+            urls::root_for(self.config.base_url.as_deref(), from),
             self.link(to)
         )
     }
@@ -132,19 +134,10 @@ impl<'a> Facts<'a> {
             .unwrap_or_else(|| name_uuid(&self.config.title, path))
     }
 
-    /// The size of a file published with issue `i`, read from its source.
-    pub fn asset_size(&self, i: usize, asset: &str) -> u64 {
-        let dir = self
-            .root
-            .join(crate::content::CONTENT_DIR)
-            .join(self.archive.issues[i].dir());
-        std::fs::metadata(dir.join(asset)).map_or(0, |m| m.len())
-    }
-
     /// The site path of an issue.
     pub fn issue_path(&self, i: usize) -> String {
         let issue = &self.archive.issues[i];
-        issue_path(issue.year, issue.number)
+        urls::issue(issue.year, issue.number)
     }
 }
 

@@ -15,9 +15,12 @@
 use std::fmt::Write as _;
 
 use super::Facts;
+use crate::incremental::Input;
+use crate::urls;
 
-/// The static-host redirect list.
-pub const HOST_FILE: &str = "_redirects";
+/// What the redirects read: the front matter (文号, 总期号, 登记号, titles) and the
+/// settings' `redirects`.
+pub const READS: &[Input] = &[Input::FrontMatter];
 
 /// One redirect: old site path → new site path, and the target's title.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,10 +43,9 @@ pub fn all(facts: &Facts<'_>) -> Vec<Redirect> {
         if doc.duplicate_of().is_some() {
             continue;
         }
-        if let Some(rest) = path.strip_prefix("documents/") {
-            let short = rest.trim_end_matches('/').replace('/', "-");
+        if let Some(short) = urls::short_address(path) {
             out.push(Redirect {
-                from: format!("d/{short}/"),
+                from: short,
                 to: path.clone(),
                 title: doc.title.clone(),
             });
@@ -51,14 +53,14 @@ pub fn all(facts: &Facts<'_>) -> Vec<Redirect> {
     }
     for (i, issue) in archive.issues.iter().enumerate() {
         out.push(Redirect {
-            from: format!("issues/serial/{}/", issue.serial),
+            from: urls::serial_address(issue.serial),
             to: facts.issue_path(i),
             title: format!("{}（总第{}期）", issue.label(), issue.serial),
         });
     }
     for (reg, &d) in &index.by_registration {
         out.push(Redirect {
-            from: format!("normative/{}/", reg.to_ascii_lowercase()),
+            from: urls::registration_address(reg),
             to: index.doc_paths[d].clone(),
             title: archive.documents[d].title.clone(),
         });
@@ -94,11 +96,7 @@ fn title_of(facts: &Facts<'_>, path: &str) -> String {
 
 /// The file a redirect is written to.
 pub fn file_of(from: &str) -> String {
-    if from.is_empty() || from.ends_with('/') {
-        format!("{from}index.html")
-    } else {
-        from.to_string()
-    }
+    urls::page_file(from)
 }
 
 /// The HTML page of one redirect.
@@ -153,6 +151,6 @@ pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
         .par_iter()
         .map(|r| (file_of(&r.from), page(facts, r).into_bytes()))
         .collect();
-    files.push((HOST_FILE.to_string(), host.into_bytes()));
+    files.push((urls::HOST_REDIRECTS.to_string(), host.into_bytes()));
     files
 }

@@ -12,11 +12,12 @@ use std::fmt::Write as _;
 
 use super::{Facts, xml_escape};
 use crate::content::date::Date;
+use crate::incremental::Input;
+use crate::urls;
 
-/// The sitemap index.
-pub const SITEMAP_INDEX: &str = "sitemap.xml";
-/// Where the child sitemaps go.
-pub const SITEMAP_DIR: &str = "sitemaps";
+/// What the sitemaps read: the front matter (dates, pages).
+pub const READS: &[Input] = &[Input::FrontMatter];
+
 /// The most addresses one sitemap may hold (the protocol's limit).
 pub const MAX_URLS: usize = 50_000;
 
@@ -55,9 +56,9 @@ pub fn files(facts: &Facts<'_>, urls: &[Url], limit: usize) -> Vec<(String, Vec<
         let name = year.map_or_else(|| "pages".to_string(), |y| y.to_string());
         for (n, chunk) in group.chunks(limit.max(1)).enumerate() {
             let path = if n == 0 {
-                format!("{SITEMAP_DIR}/{name}.xml")
+                urls::sitemap_of(format_args!("{name}.xml"))
             } else {
-                format!("{SITEMAP_DIR}/{name}-{}.xml", n + 1)
+                urls::sitemap_of(format_args!("{name}-{}.xml", n + 1))
             };
             let mut x = String::from(HEADER);
             let _ = writeln!(x, "<urlset xmlns=\"{NAMESPACE}\">");
@@ -86,10 +87,14 @@ pub fn files(facts: &Facts<'_>, urls: &[Url], limit: usize) -> Vec<(String, Vec<
         }
     }
     index.push_str("</sitemapindex>\n");
-    files.push((SITEMAP_INDEX.to_string(), index.into_bytes()));
+    files.push((urls::SITEMAP_INDEX.to_string(), index.into_bytes()));
     files.push((
         "robots.txt".to_string(),
-        format!("User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP_INDEX}\n").into_bytes(),
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {base}{}\n",
+            urls::SITEMAP_INDEX
+        )
+        .into_bytes(),
     ));
     files
 }

@@ -7,7 +7,12 @@ use serde::Serialize;
 
 use crate::content::doc_number::DocNumber;
 use crate::content::markdown::Citation;
+use crate::incremental::Input;
 use crate::index::Index;
+
+/// What the citations data reads: the front matter (文号, pages) and which 文号 every
+/// body cites.
+pub const READS: &[Input] = &[Input::FrontMatter, Input::Citations];
 
 /// Who cites whom, by document index.
 #[derive(Clone, Debug, Default)]

@@ -41,22 +41,8 @@ impl Templates {
     }
 }
 
-/// Templates every theme must provide.
-pub const REQUIRED: &[&str] = &[
-    "index.html",
-    "issues.html",
-    "year.html",
-    "issue.html",
-    "document.html",
-    "issuers.html",
-    "issuer.html",
-    "sections.html",
-    "section.html",
-    "types.html",
-    "type.html",
-    "normative.html",
-    "search.html",
-];
+/// Templates every theme must provide: one per page kind.
+pub const REQUIRED: &[&str] = super::pages::TEMPLATES;
 
 fn collect(
     root: &Path,

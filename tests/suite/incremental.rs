@@ -1,4 +1,4 @@
-//! Incremental builds: the page cache beside the output renders again only what changed,
+//! Incremental builds: the file cache beside the output renders again only what changed,
 //! gives byte for byte the output of a full build, and is never trusted when it should not be.
 
 use std::fs;
@@ -78,7 +78,7 @@ fn settle() {
 /// The index of the file cache (a folder of chunks and their index).
 fn cache_file(output: &Path) -> PathBuf {
     state_dir(output.parent().unwrap(), output)
-        .join(gazette::cache::FILES_FILE)
+        .join(gazette::cache::FILE_CACHE)
         .join("index")
 }
 

@@ -15,6 +15,7 @@ mod incremental;
 mod invalid;
 mod killed;
 mod legal;
+mod module_graph;
 mod output_state;
 mod publish;
 mod serve;

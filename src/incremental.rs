@@ -1,0 +1,338 @@
+//! The incremental layer: the one place that turns what pages and publishing outputs read
+//! into keys, and decides what a build takes from the last one.
+//!
+//! Each page kind and publishing output declares the parts of the site it reads (an
+//! [`Input`] list, next to the code that reads them: `READS` in each module of
+//! [`crate::publish`], [`crate::render`]'s page list for the page kinds). Everything else —
+//! the settings, templates, static files and build options — every page and file reads; it
+//! is the global key the file cache is made for ([`crate::cache::FileCache::trust`]). Here
+//! the declarations become keys ([`Keys::of`]); an output whose key is the one the last
+//! build recorded for it is taken as published, and a page whose declared inputs are all
+//! unchanged is not even prepared ([`Keys::unchanged`]).
+//!
+//! Reads the front-matter key does not cover go through a [`Reader`] made from the
+//! declaration; in debug builds (every test) it fails a read that was not declared, so that
+//! a module cannot start reading bodies while its output is still keyed without them.
+
+use crate::cache::{ArchiveKeys, key_hasher};
+use crate::content::{Archive, Sources};
+use crate::content::markdown::Citation;
+
+/// A part of the site that a page or publishing output reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Every document's path and front matter, every issue's record, and the indexes made
+    /// from them.
+    FrontMatter,
+    /// The sizes of the files of the issue folders.
+    IssueAssets,
+    /// Which 文号 every body cites (the citation graph).
+    Citations,
+    /// The text of every document's body.
+    Bodies,
+    /// The page's own document's body (a document page).
+    OwnBody,
+    /// The page's issue's note (an issue page, the home page).
+    IssueNote,
+}
+
+/// The keys of one build's archive, by input.
+#[derive(Debug)]
+pub struct Keys {
+    /// What [`Input::FrontMatter`] and [`Input::IssueAssets`] are keyed by (one key for both:
+    /// an issue's record and its files' sizes are read together), and with the citations.
+    archive: ArchiveKeys,
+    /// Which 文号 every body cites, alone.
+    citations: String,
+    /// Every body's text.
+    bodies: String,
+}
+
+impl Keys {
+    /// The keys of `archive` as loaded from the site at `root`; those of the citations
+    /// follow once the bodies are scanned ([`Keys::add_citations`]).
+    pub fn new(root: &std::path::Path, archive: &Archive, sources: &Sources) -> Keys {
+        Keys {
+            archive: ArchiveKeys {
+                front: front_key(root, archive, sources),
+                site: String::new(),
+            },
+            citations: String::new(),
+            bodies: bodies_key(archive, sources),
+        }
+    }
+
+    /// Adds the keys of which 文号 each body cites.
+    pub fn add_citations(&mut self, cited: &[Vec<Citation>]) {
+        self.citations = citations_key(cited);
+        let mut h = key_hasher();
+        h.update(b"gazette archive site 2\0");
+        h.update(self.archive.front.as_bytes());
+        h.update(self.citations.as_bytes());
+        self.archive.site = h.finish();
+    }
+
+    /// The keys the file cache records (see [`ArchiveKeys`]).
+    pub fn archive(&self) -> &ArchiveKeys {
+        &self.archive
+    }
+
+    /// The key of output `name` that reads `reads`: it changes whenever anything declared
+    /// does.
+    pub fn of(&self, name: &str, reads: &[Input]) -> String {
+        let mut h = key_hasher();
+        h.update(b"gazette output 1\0");
+        h.update(name.as_bytes());
+        h.update(&[0]);
+        for input in reads {
+            let key = match input {
+                Input::FrontMatter | Input::IssueAssets => &self.archive.front,
+                Input::Citations => &self.citations,
+                Input::Bodies => &self.bodies,
+                // Only a page has its own body or note; those are decided per page.
+                Input::OwnBody | Input::IssueNote => continue,
+            };
+            h.update(format!("{input:?}\0{key}\0").as_bytes());
+        }
+        h.finish()
+    }
+
+    /// Whether every archive-wide input in `reads` is as in the build that recorded `last`
+    /// (the page's own inputs, [`Input::OwnBody`] and [`Input::IssueNote`], the caller
+    /// decides: they are one file each).
+    pub fn unchanged(&self, reads: &[Input], last: Option<&ArchiveKeys>) -> bool {
+        let Some(last) = last else {
+            return false;
+        };
+        reads.iter().all(|input| match input {
+            Input::FrontMatter | Input::IssueAssets => last.front == self.archive.front,
+            Input::Citations => last.site == self.archive.site,
+            // Not recorded between builds: never known unchanged.
+            Input::Bodies => false,
+            Input::OwnBody | Input::IssueNote => true,
+        })
+    }
+}
+
+/// The front key of an archive: every document's path and front matter, every issue's
+/// record, and the size of every file of an issue folder (issue pages show them).
+fn front_key(root: &std::path::Path, archive: &Archive, sources: &Sources) -> String {
+    let mut h = key_hasher();
+    h.update(b"gazette archive front 1\0");
+    h.update(&(archive.documents.len() as u64).to_le_bytes());
+    for d in &archive.documents {
+        h.update(&sources.front(&d.source));
+    }
+    for issue in &archive.issues {
+        let record = bincode::serialize(issue).unwrap_or_default();
+        h.update(&(record.len() as u64).to_le_bytes());
+        h.update(&record);
+        let dir = root.join(crate::content::CONTENT_DIR).join(issue.dir());
+        for asset in &issue.assets {
+            let size = std::fs::metadata(dir.join(asset)).map_or(u64::MAX, |m| m.len());
+            h.update(&size.to_le_bytes());
+        }
+    }
+    h.finish()
+}
+
+/// The key of the 文号 each document's body cites.
+fn citations_key(cited: &[Vec<Citation>]) -> String {
+    let mut h = key_hasher();
+    h.update(b"gazette archive citations 1\0");
+    for list in cited {
+        h.update(&(list.len() as u64).to_le_bytes());
+        for c in list {
+            let number = c.number.to_string();
+            h.update(&(number.len() as u64).to_le_bytes());
+            h.update(number.as_bytes());
+            h.update(&[u8::from(c.internal)]);
+        }
+    }
+    h.finish()
+}
+
+/// The key of every body: the SHA-256 of each document's file as loaded.
+fn bodies_key(archive: &Archive, sources: &Sources) -> String {
+    let mut h = key_hasher();
+    h.update(b"gazette archive bodies 1\0");
+    for d in &archive.documents {
+        h.update(&sources.digest(&d.source));
+    }
+    h.finish()
+}
+
+/// Reads one output makes beyond the front matter, checked against what it declared.
+#[derive(Clone, Copy)]
+pub struct Reader<'a> {
+    archive: &'a Archive,
+    root: &'a std::path::Path,
+    /// The output, for the message.
+    name: &'static str,
+    declared: &'static [Input],
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for output `name`, which declared `declared`.
+    pub fn new(
+        root: &'a std::path::Path,
+        archive: &'a Archive,
+        name: &'static str,
+        declared: &'static [Input],
+    ) -> Self {
+        Reader {
+            archive,
+            root,
+            name,
+            declared,
+        }
+    }
+
+    /// Fails (in debug builds) a read of `input` the output did not declare.
+    fn check(&self, input: Input) {
+        debug_assert!(
+            self.declared.contains(&input),
+            "{} reads {input:?} but does not declare it: its output would be reused when \
+             that changes",
+            self.name
+        );
+    }
+
+    /// Document `d`'s body (empty if it cannot be read: that fails its page, and with it
+    /// the build).
+    pub fn body(&self, d: usize) -> String {
+        self.check(Input::Bodies);
+        let doc = &self.archive.documents[d];
+        doc.body.read(&doc.source).unwrap_or_default()
+    }
+
+    /// The size of the file `asset` of issue `i`'s folder (0 if it cannot be read).
+    pub fn asset_size(&self, i: usize, asset: &str) -> u64 {
+        self.check(Input::IssueAssets);
+        let dir = self
+            .root
+            .join(crate::content::CONTENT_DIR)
+            .join(self.archive.issues[i].dir());
+        std::fs::metadata(dir.join(asset)).map_or(0, |m| m.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use crate::publish::feeds::experiment;
+
+    /// A copy of the fixture site `name` in a fresh temporary folder.
+    fn site_copy(name: &str, label: &str) -> PathBuf {
+        let to = std::env::temp_dir().join(format!(
+            "gazette-incremental-{label}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_tree(&repo.join("tests/fixtures").join(name), &to);
+        if !to.join("themes").exists() {
+            copy_tree(&repo.join("themes/default"), &to.join("themes/default"));
+        }
+        to
+    }
+
+    /// Copies `from` to `to`, but for the expected output.
+    fn copy_tree(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(from).unwrap();
+            if rel.starts_with("expected") {
+                continue;
+            }
+            let target = to.join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// Every file under `dir`, by relative path.
+    fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    crate::output::site_path(rel),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn build(root: &Path, output: &Path) -> crate::Summary {
+        crate::build(&crate::BuildOptions {
+            root: root.to_path_buf(),
+            output: Some(output.to_path_buf()),
+            no_search: true,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("build failed:\n{e}"))
+    }
+
+    /// A body edit, with feeds that show the bodies in their summaries.
+    fn edit_a_body(root: &Path) {
+        let file = root.join("content/2019/12/wzf-2019-16.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\n本段为后来加入的正文。\n")).unwrap();
+    }
+
+    #[test]
+    fn feeds_that_declare_reading_bodies_follow_a_body_edit() {
+        let root = site_copy("multi", "feeds");
+        experiment::enable(&root, true);
+        let output = root.join("public");
+        build(&root, &output);
+        edit_a_body(&root);
+        let incremental = build(&root, &output);
+        assert!(
+            incremental.cached_pages > 0,
+            "the second build is incremental"
+        );
+        let fresh = root.join("fresh");
+        build(&root, &fresh);
+        let (got, want) = (read_tree(&output), read_tree(&fresh));
+        let differs: Vec<&String> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|p| got.get(*p) != want.get(*p))
+            .collect();
+        assert!(differs.is_empty(), "differs from a full build: {differs:?}");
+        let feed = String::from_utf8(got["atom.xml"].clone()).unwrap();
+        assert!(
+            feed.contains("本段为后来加入的正文。"),
+            "the feed shows the edit"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_read_that_is_not_declared_fails_in_tests() {
+        let root = site_copy("multi", "undeclared");
+        experiment::enable(&root, false);
+        let built = std::panic::catch_unwind(|| build(&root, &root.join("public")));
+        let message = built
+            .err()
+            .and_then(|e| e.downcast_ref::<String>().cloned())
+            .expect("the build fails");
+        assert!(
+            message.contains("feeds reads Bodies but does not declare it"),
+            "{message}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
