@@ -74,16 +74,17 @@ cat >"$site/layouts/_default/single.html" <<'EOF'
 </article></body></html>
 EOF
 
-# One timed step: prints "seconds peak_kb".
+# One timed step: prints "wall_seconds peak_kb cpu_seconds" (CPU: user + system).
 timed() {
     local log=$dir/time.log start end
     start=$(date +%s.%N)
-    /usr/bin/time -o "$log" -f %M "$@" >/dev/null 2>"$dir/step.err" || {
+    /usr/bin/time -o "$log" -f '%M %U %S' "$@" >/dev/null 2>"$dir/step.err" || {
         cat "$dir/step.err" >&2
         exit 1
     }
     end=$(date +%s.%N)
-    echo "$(echo "$end - $start" | bc) $(tail -1 "$log")"
+    read -r kb user sys <<<"$(tail -1 "$log")"
+    echo "$(echo "$end - $start" | bc) $kb $(echo "$user + $sys" | bc)"
 }
 
 gazette_build() {
@@ -100,11 +101,12 @@ pagefind_index() {
     timed "$PAGEFIND" --site "$dir/public" --quiet
 }
 
-declare -A times peaks
-record() { # kind "seconds peak"
-    local s p
-    read -r s p <<<"$2"
+declare -A times peaks cpus
+record() { # kind "seconds peak cpu"
+    local s p c
+    read -r s p c <<<"$2"
     times[$1]="${times[$1]:-} $s"
+    cpus[$1]="${cpus[$1]:-} $c"
     peaks[$1]=$(((${peaks[$1]:-0} > p) ? ${peaks[$1]:-0} : p))
 }
 
@@ -114,9 +116,9 @@ for r in $(seq "$runs"); do
     h=$(hugo_build)
     record hugo "$h"
     p=$(pagefind_index)
-    read -r hs hp <<<"$h"
-    read -r ps pp <<<"$p"
-    record hugo_pagefind "$(echo "$hs + $ps" | bc) $(((hp > pp) ? hp : pp))"
+    read -r hs hp hc <<<"$h"
+    read -r ps pp pc <<<"$p"
+    record hugo_pagefind "$(echo "$hs + $ps" | bc) $(((hp > pp) ? hp : pp)) $(echo "$hc + $pc" | bc)"
     echo "run $r done" >&2
 done
 
@@ -132,11 +134,16 @@ cp "$dir/edited.orig" "$edited"
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-printf '| %s documents, median of %s | wall | peak memory |\n|---|---:|---:|\n' "$docs" "$runs"
+printf '| %s documents, median of %s | wall | CPU (user + system) | peak memory |\n' "$docs" "$runs"
+printf '|---|---:|---:|---:|\n'
 for k in default html hugo hugo_pagefind edit; do
-    printf '| %s | %.2f s | %d MB |\n' "$k" "$(median "${times[$k]}")" "$((peaks[$k] / 1024))"
+    printf '| %s | %.2f s | %.2f s | %d MB |\n' "$k" "$(median "${times[$k]}")" \
+        "$(median "${cpus[$k]}")" "$((peaks[$k] / 1024))"
 done
-d=$(median "${times[default]}")
-printf '\ndefault / (Hugo + Pagefind) = %.3f\n' "$(echo "$d / $(median "${times[hugo_pagefind]}")" | bc -l)"
-printf 'default / HTML only         = %.2f\n' "$(echo "$d / $(median "${times[html]}")" | bc -l)"
-printf 'one edit / default          = %.3f\n' "$(echo "$(median "${times[edit]}") / $d" | bc -l)"
+ratio() { # kind kind: wall ratio, CPU ratio
+    printf '%.3f (CPU %.3f)' "$(echo "$(median "${times[$1]}") / $(median "${times[$2]}")" | bc -l)" \
+        "$(echo "$(median "${cpus[$1]}") / $(median "${cpus[$2]}")" | bc -l)"
+}
+printf '\ndefault / (Hugo + Pagefind) = %s\n' "$(ratio default hugo_pagefind)"
+printf 'default / HTML only         = %s\n' "$(ratio default html)"
+printf 'one edit / default          = %s\n' "$(ratio edit default)"
