@@ -70,19 +70,25 @@ impl Indexer {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| format!("cannot start the indexer: {e}"))?;
+        let count = pages.len();
         let files = runtime.block_on(async {
             let options = PagefindServiceConfig::builder()
                 .keep_index_url(true)
                 .force_language(self.language.clone())
                 .build();
             let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("{e:#}"))?;
+            let started = std::time::Instant::now();
             for page in pages {
                 index
                     .add_html_file(None, Some(page.url.clone()), page.html)
                     .await
                     .map_err(|e| format!("cannot index {}: {e:#}", page.url))?;
             }
-            index.get_files().await.map_err(|e| format!("{e:#}"))
+            crate::trace(&format!("search {year}: {count} pages read"), started);
+            let started = std::time::Instant::now();
+            let files = index.get_files().await.map_err(|e| format!("{e:#}"));
+            crate::trace(&format!("search {year}: bundle built"), started);
+            files
         })?;
         let base = urls::search_bundle(year);
         let mut bundle = Bundle {
