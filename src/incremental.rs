@@ -15,8 +15,8 @@
 //! a module cannot start reading bodies while its output is still keyed without them.
 
 use crate::cache::{ArchiveKeys, key_hasher};
-use crate::content::{Archive, Sources};
 use crate::content::markdown::Citation;
+use crate::content::{Archive, Sources};
 
 /// A part of the site that a page or publishing output reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

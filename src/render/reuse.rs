@@ -122,7 +122,9 @@ impl<'a> Renderer<'a> {
         answers_known: bool,
         links: &PageLinks<'_>,
     ) -> bool {
-        self.sources.reused(&self.archive.documents[d].source) && memo.key == key && (answers_known || memo.holds(links))
+        self.sources.reused(&self.archive.documents[d].source)
+            && memo.key == key
+            && (answers_known || memo.holds(links))
     }
 
     /// The fingerprint of a year's search bundle: the URL and fingerprint of each page it

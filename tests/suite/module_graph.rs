@@ -7,10 +7,6 @@ use std::path::Path;
 
 use crate::support::repo;
 
-/// Cycles still being taken apart elsewhere (issue #14: settings and content read each
-/// other). Each entry must still be a cycle — remove it once it is gone.
-const OPEN: &[&[&str]] = &[&["config", "content"]];
-
 /// The top-level module a source file belongs to (`None` for the crate roots).
 fn module_of(rel: &Path) -> Option<String> {
     let first = rel.components().next()?.as_os_str().to_str()?;
@@ -123,25 +119,15 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<BTreeSet<Strin
 fn top_level_modules_have_no_import_cycles() {
     let graph = graph();
     assert!(graph.contains_key("render") && graph["render"].contains("urls"));
-    let open: BTreeSet<BTreeSet<String>> = OPEN
-        .iter()
-        .map(|c| c.iter().map(|m| m.to_string()).collect())
-        .collect();
     let found = cycles(&graph);
     let listing: Vec<String> = graph
         .iter()
         .map(|(m, uses)| format!("{m} -> {}", Vec::from_iter(uses.iter().cloned()).join(" ")))
         .collect();
-    let new: Vec<&BTreeSet<String>> = found.difference(&open).collect();
     assert!(
-        new.is_empty(),
-        "import cycles between top-level modules: {new:?}\n{}",
+        found.is_empty(),
+        "import cycles between top-level modules: {found:?}\n{}",
         listing.join("\n")
-    );
-    let gone: Vec<&BTreeSet<String>> = open.difference(&found).collect();
-    assert!(
-        gone.is_empty(),
-        "no longer a cycle, remove from OPEN: {gone:?}"
     );
 }
 
