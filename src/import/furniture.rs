@@ -266,10 +266,9 @@ fn band(
     }
 }
 
-/// Finds and removes the furniture of `pages`; `sections` are the site's 栏目 names.
-pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
-    let (vpages, positioned, foot) = split_pages(pages);
-    // Candidates: (band, shape prefix) → (vpage, line index, shape).
+/// Lines that stand where furniture stands, grouped by (band, shape prefix): each
+/// (page, line index, shape).
+fn candidates(vpages: &[VPage<'_>], positioned: bool) -> BTreeMap<(String, String), Vec<Member>> {
     let mut groups: BTreeMap<(String, String), Vec<Member>> = BTreeMap::new();
     for (p, v) in vpages.iter().enumerate() {
         let content: Vec<usize> = (0..v.lines.len())
@@ -292,6 +291,79 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
             groups.entry((key, prefix)).or_default().push((p, i, shape));
         }
     }
+    groups
+}
+
+/// Heads met inside a page's text (not at its top or foot), where the extraction printed no
+/// page number before them: (page, line) → the section the head names, if any. Each opens a
+/// page that prints no number.
+fn mid_heads(
+    vpages: &[VPage<'_>],
+    heads: &BTreeSet<(usize, usize)>,
+    shape_section: &BTreeMap<String, Option<String>>,
+) -> BTreeMap<(usize, usize), Option<String>> {
+    let mut out = BTreeMap::new();
+    for (p, v) in vpages.iter().enumerate() {
+        for (i, (line, _)) in v.lines.iter().enumerate() {
+            if heads.contains(&(p, i)) || Some(i) == v.number_line {
+                continue;
+            }
+            let shape = masked(line.text.trim());
+            if shape.chars().count() >= PREFIX
+                && let Some(s) = shape_section.get(&shape)
+            {
+                out.insert((p, i), s.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The printed pages as [`pages`] reads them: each one's first line of text and, in one
+/// text divided by its page numbers (`text_pages`), the lines where an unnumbered page may
+/// begin (a head inside the text, or a line the extraction began a block with).
+fn stretches(
+    vpages: &[VPage<'_>],
+    heads: &BTreeSet<(usize, usize)>,
+    mid_heads: &BTreeMap<(usize, usize), Option<String>>,
+    text_pages: bool,
+) -> Vec<Stretch> {
+    vpages
+        .iter()
+        .enumerate()
+        .map(|(p, v)| {
+            let content = |i: &usize| {
+                Some(*i) != v.number_line
+                    && !heads.contains(&(p, *i))
+                    && !mid_heads.contains_key(&(p, *i))
+                    && !v.lines[*i].0.text.trim().is_empty()
+            };
+            let first = (0..v.lines.len()).find(content);
+            let starts = if text_pages {
+                (0..v.lines.len())
+                    .filter(|i| first.is_some_and(|f| *i > f))
+                    .filter(|i| {
+                        mid_heads.contains_key(&(p, *i))
+                            || (content(i) && block_start(&v.lines[*i].0.text))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Stretch {
+                len: v.lines.len(),
+                number: v.number_line.zip(v.number),
+                first,
+                starts,
+            }
+        })
+        .collect()
+}
+
+/// Finds and removes the furniture of `pages`; `sections` are the site's 栏目 names.
+pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
+    let (vpages, positioned, foot) = split_pages(pages);
+    let groups = candidates(&vpages, positioned);
     let min_pages = if positioned {
         (vpages.len() * 3 / 10).max(2)
     } else {
@@ -353,55 +425,13 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
             }
         }
     }
-    // Without positions, a head met inside a page's text (not at its top or foot) opens a
-    // page that prints no number.
-    let mut mid_heads: BTreeMap<(usize, usize), Option<String>> = BTreeMap::new();
-    if !positioned {
-        for (p, v) in vpages.iter().enumerate() {
-            for (i, (line, _)) in v.lines.iter().enumerate() {
-                if heads.contains(&(p, i)) || Some(i) == v.number_line {
-                    continue;
-                }
-                let shape = masked(line.text.trim());
-                if shape.chars().count() >= PREFIX
-                    && let Some(s) = shape_section.get(&shape)
-                {
-                    mid_heads.insert((p, i), s.clone());
-                }
-            }
-        }
-    }
+    let mid_heads = if positioned {
+        BTreeMap::new()
+    } else {
+        mid_heads(&vpages, &heads, &shape_section)
+    };
     let text_pages = !positioned && pages.len() == 1;
-    let stretches: Vec<Stretch> = vpages
-        .iter()
-        .enumerate()
-        .map(|(p, v)| {
-            let content = |i: &usize| {
-                Some(*i) != v.number_line
-                    && !heads.contains(&(p, *i))
-                    && !mid_heads.contains_key(&(p, *i))
-                    && !v.lines[*i].0.text.trim().is_empty()
-            };
-            let first = (0..v.lines.len()).find(content);
-            let starts = if text_pages {
-                (0..v.lines.len())
-                    .filter(|i| first.is_some_and(|f| *i > f))
-                    .filter(|i| {
-                        mid_heads.contains_key(&(p, *i))
-                            || (content(i) && block_start(&v.lines[*i].0.text))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Stretch {
-                len: v.lines.len(),
-                number: v.number_line.zip(v.number),
-                first,
-                starts,
-            }
-        })
-        .collect();
+    let stretches = stretches(&vpages, &heads, &mid_heads, text_pages);
     let numbers = pages::assign(&stretches, text_pages, foot);
     let mut out = Cleaned {
         inferred_pages: numbers.iter().flatten().any(|n| n.inferred),
