@@ -253,6 +253,15 @@ impl Config {
         self.sections.iter().position(|s| s.name == name)
     }
 
+    /// The section names, as a message lists them: `文件发布, 机构人事, …`.
+    pub fn section_list(&self) -> String {
+        self.sections
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Suggests a section name for a typo.
     pub fn suggest_section(&self, name: &str) -> Option<&str> {
         did_you_mean(name, self.sections.iter().map(|s| s.name.as_str()))

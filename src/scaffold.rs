@@ -189,12 +189,7 @@ pub fn new_doc(root: &Path, doc: &NewDoc, today: Date) -> Result<PathBuf> {
         Some(s) => {
             return Err(Error::Fatal(format!(
                 "unknown section `{s}`; sections are: {}",
-                config
-                    .sections
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                config.section_list()
             )));
         }
         None => config

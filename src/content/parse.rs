@@ -321,12 +321,7 @@ fn section_of(f: &mut Fields, config: &Config, name: &str) -> Option<usize> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "sections are: {} (set them in gazette.yaml under `sections`)",
-                config
-                    .sections
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                config.section_list()
             ),
         };
         let problem = f

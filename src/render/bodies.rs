@@ -83,12 +83,7 @@ impl<'a> Renderer<'a> {
             .map(|(d, memo)| {
                 let doc = &self.archive.documents[d];
                 let root = root_for(self.config, &self.index.doc_paths[d]);
-                let links = PageLinks {
-                    r: self,
-                    root: &root,
-                    issue: doc.issue,
-                    doc: Some(d),
-                };
+                let links = PageLinks::document(self, &root, d);
                 let key = self.body_key(d);
                 if let Some(memo) = memo
                     && self.memo_holds(d, &memo, &key, answers_known, &links)
@@ -144,12 +139,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn render_body(&self, d: usize) -> Body {
         let doc = &self.archive.documents[d];
         let root = root_for(self.config, &self.index.doc_paths[d]);
-        let links = PageLinks {
-            r: self,
-            root: &root,
-            issue: doc.issue,
-            doc: Some(d),
-        };
+        let links = PageLinks::document(self, &root, d);
         let mut body = Body::default();
         self.reads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -217,12 +207,7 @@ impl<'a> Renderer<'a> {
             return true;
         }
         let root = root_for(self.config, &urls::issue(issue.year, issue.number));
-        let links = PageLinks {
-            r: self,
-            root: &root,
-            issue: i,
-            doc: None,
-        };
+        let links = PageLinks::issue(self, &root, i);
         let mut problems = Vec::new();
         self.markdown(
             &issue.note,

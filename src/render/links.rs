@@ -15,6 +15,29 @@ pub(super) struct PageLinks<'a> {
     pub(super) doc: Option<usize>,
 }
 
+impl<'a> PageLinks<'a> {
+    /// The links of document `d`'s page, whose way back to the site root is `root`.
+    pub(super) fn document(r: &'a Renderer<'a>, root: &'a str, d: usize) -> Self {
+        let issue = r.archive.documents[d].issue;
+        PageLinks {
+            r,
+            root,
+            issue,
+            doc: Some(d),
+        }
+    }
+
+    /// The links of issue `i`'s page (its note and table of contents).
+    pub(super) fn issue(r: &'a Renderer<'a>, root: &'a str, i: usize) -> Self {
+        PageLinks {
+            r,
+            root,
+            issue: i,
+            doc: None,
+        }
+    }
+}
+
 impl LinkResolver for PageLinks<'_> {
     fn site_path(&self, path: &str) -> Option<String> {
         let path = urls::page_of_file(path);

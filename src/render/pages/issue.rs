@@ -33,12 +33,7 @@ impl<'a> Renderer<'a> {
     ) -> IssueView {
         let issue = &self.archive.issues[i];
         let base = urls::issue(issue.year, issue.number);
-        let links = PageLinks {
-            r: self,
-            root,
-            issue: i,
-            doc: None,
-        };
+        let links = PageLinks::issue(self, root, i);
         let mut groups: Vec<TocGroup> = Vec::new();
         for &d in &self.index.issue_documents[i] {
             let section = &self.config.sections[self.archive.documents[d].section];
