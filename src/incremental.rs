@@ -44,8 +44,8 @@ pub struct Keys {
     archive: ArchiveKeys,
     /// Which 文号 every body cites, alone.
     citations: String,
-    /// Every body's text.
-    bodies: String,
+    /// Every body's text, made only if an output declares [`Input::Bodies`].
+    bodies: std::sync::OnceLock<String>,
 }
 
 impl Keys {
@@ -58,7 +58,7 @@ impl Keys {
                 site: String::new(),
             },
             citations: String::new(),
-            bodies: bodies_key(archive, sources),
+            bodies: std::sync::OnceLock::new(),
         }
     }
 
@@ -77,9 +77,9 @@ impl Keys {
         &self.archive
     }
 
-    /// The key of output `name` that reads `reads`: it changes whenever anything declared
-    /// does.
-    pub fn of(&self, name: &str, reads: &[Input]) -> String {
+    /// The key of output `name` that reads `reads` of `archive` (its files as read:
+    /// `sources`): it changes whenever anything declared does.
+    pub fn of(&self, name: &str, reads: &[Input], archive: &Archive, sources: &Sources) -> String {
         let mut h = key_hasher();
         h.update(b"gazette output 1\0");
         h.update(name.as_bytes());
@@ -88,7 +88,7 @@ impl Keys {
             let key = match input {
                 Input::FrontMatter | Input::IssueAssets => &self.archive.front,
                 Input::Citations => &self.citations,
-                Input::Bodies => &self.bodies,
+                Input::Bodies => self.bodies.get_or_init(|| bodies_key(archive, sources)),
                 // Only a page has its own body or note; those are decided per page.
                 Input::OwnBody | Input::IssueNote => continue,
             };

@@ -31,7 +31,7 @@ impl<'a> Renderer<'a> {
         let outputs = self.publishing_outputs(pages);
         let mut todo = Vec::new();
         for o in &outputs {
-            let key = self.keys.of(o.name, o.reads);
+            let key = self.keys.of(o.name, o.reads, self.archive, self.sources);
             if !self.reuse_output(&key, output, rendered) {
                 todo.push((o, key));
             }
@@ -67,7 +67,7 @@ impl<'a> Renderer<'a> {
     pub fn output_keys(&self) -> Vec<String> {
         self.publishing_outputs(&[])
             .iter()
-            .map(|o| self.keys.of(o.name, o.reads))
+            .map(|o| self.keys.of(o.name, o.reads, self.archive, self.sources))
             .collect()
     }
 
