@@ -54,17 +54,24 @@ pub enum Command {
 
 // The option structs carry no doc comment of their own: a command's help is its variant's.
 
+/// Where `build` and `serve` write: the site, and the build state.
 #[derive(Args)]
-pub struct BuildArgs {
-    /// The site root: the folder with gazette.yaml, content/ and themes/.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+pub struct Places {
     /// Where to write the site (default: <root>/public).
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Where to keep the build state (default: <root>/.gazette-cache).
     #[arg(long)]
     pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// The site root: the folder with gazette.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[command(flatten)]
+    pub places: Places,
     /// Absolute URL of the published site; without it every link is relative.
     #[arg(long)]
     pub base_url: Option<String>,
@@ -103,12 +110,8 @@ pub struct ServeArgs {
     /// The site root.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site (default: <root>/public).
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    /// Where to keep the build state (default: <root>/.gazette-cache).
-    #[arg(long)]
-    pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub places: Places,
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,

@@ -45,8 +45,8 @@ fn build(args: BuildArgs, say: Say) -> ExitCode {
     };
     let options = gazette::BuildOptions {
         root: args.root.clone(),
-        output: args.output,
-        cache_dir: args.cache_dir,
+        output: args.places.output,
+        cache_dir: args.places.cache_dir,
         base_url: args.base_url,
         force: args.force,
         progress: progress::for_build(say.quiet, say.verbose),
@@ -165,8 +165,8 @@ fn new_doc(args: NewDocArgs) -> gazette::error::Result<std::path::PathBuf> {
 fn serve(args: ServeArgs, say: Say) -> ExitCode {
     let options = gazette::serve::ServeOptions {
         root: args.root.clone(),
-        output: args.output,
-        cache_dir: args.cache_dir,
+        output: args.places.output,
+        cache_dir: args.places.cache_dir,
         port: args.port,
     };
     let root = &args.root;
