@@ -36,6 +36,18 @@ pub enum Input {
     IssueNote,
 }
 
+impl Input {
+    /// Every input.
+    pub const ALL: &[Input] = &[
+        Input::FrontMatter,
+        Input::IssueAssets,
+        Input::Citations,
+        Input::Bodies,
+        Input::OwnBody,
+        Input::IssueNote,
+    ];
+}
+
 /// The keys of one build's archive, by input.
 #[derive(Debug)]
 pub struct Keys {
@@ -162,7 +174,116 @@ fn bodies_key(archive: &Archive, sources: &Sources) -> String {
     h.finish()
 }
 
-/// Reads one output makes beyond the front matter, checked against what it declared.
+/// What a body's HTML is made from besides the answers the site gives its questions (its
+/// memo records those): its file's bytes (`digest`), the line it starts at, whether raw HTML
+/// passes, and the place of its page (`root`, the `../` prefix of relative links). A memo is
+/// used only while this key is the one it was made for.
+pub fn body_key(digest: &[u8; 32], first_line: usize, raw_html: bool, root: &str) -> String {
+    format!(
+        "{} {first_line} {raw_html} {root}",
+        crate::digest::hex(digest)
+    )
+}
+
+/// What a build's body memos are made for: its settings key (`global`) and its archive's
+/// front key. When the memos of the last build were made for the same, every question a
+/// body asked of the site is known to get the same answer without asking it again.
+pub fn memos_made_for(global: &str, keys: &Keys) -> String {
+    format!("{global} {}", keys.archive.front)
+}
+
+/// Whether a body's memo stands for its body now: its file is unchanged (`file_unchanged`:
+/// its record came from the load cache, so its digest stands for its text), the memo was
+/// made for the body's key (`made_for` is [`body_key`] now), and every question the body
+/// asked gets the same answer — known without asking when the memos were made for this
+/// build's settings and front matter (`answers_known`, see [`memos_made_for`]), else asked
+/// again (`answers_hold`).
+pub fn memo_holds(
+    file_unchanged: bool,
+    memo_key: &str,
+    made_for: &str,
+    answers_known: bool,
+    answers_hold: impl FnOnce() -> bool,
+) -> bool {
+    file_unchanged && memo_key == made_for && (answers_known || answers_hold())
+}
+
+/// The key of a page from what it is rendered from: its template, and its context as
+/// `write` writes it (every view by name and serialised form, views shared by many pages
+/// and values made late by the digests of what they are made from). The templates
+/// themselves, the settings and the options are in the file cache's global key. `None`
+/// when part of the context cannot be written: such a page is never taken as published.
+pub fn page_key(
+    template: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> bool,
+) -> Option<String> {
+    let mut h = key_hasher();
+    h.update(template.as_bytes());
+    h.update(&[0]);
+    write(&mut h).then(|| h.finish())
+}
+
+/// The key of a year's search bundle: the year, and the URL and key of each page it indexes
+/// ([`page_key`], as the file cache records it). `None` when a page has no key (there is no
+/// file cache, or the page could not be keyed): the bundle is then made.
+pub fn bundle_key<'p>(
+    year: u16,
+    pages: impl IntoIterator<Item = (&'p str, Option<&'p str>)>,
+) -> Option<String> {
+    let mut h = key_hasher();
+    h.update(format!("search bundle {year}\0").as_bytes());
+    for (url, key) in pages {
+        h.update(url.as_bytes());
+        h.update(&[0]);
+        h.update(key?.as_bytes());
+        h.update(&[0]);
+    }
+    Some(h.finish())
+}
+
+/// The key of bytes read or made whole (a body's HTML, a view shared by many pages, in its
+/// serialised form): what a key that takes them by digest takes.
+pub fn bytes_key(bytes: &[u8]) -> String {
+    crate::digest::key_of(bytes)
+}
+
+/// The key of a value made late for a page (e.g. its JSON-LD), from `inputs`: everything it
+/// is made from besides the settings. The value is made from these inputs alone, so the key
+/// cannot miss one.
+pub fn value_key(name: &str, inputs: &impl serde::Serialize) -> String {
+    let mut h = key_hasher();
+    h.update(name.as_bytes());
+    h.update(&[0]);
+    match serde_json::to_writer(&mut h, inputs) {
+        Ok(()) => h.finish(),
+        // Never the same as another: the page is made again.
+        Err(_) => String::new(),
+    }
+}
+
+impl Keys {
+    /// Whether a page that reads `reads` is as the build that recorded `last` left it,
+    /// without being prepared: every archive-wide input is unchanged ([`Keys::unchanged`])
+    /// and so is each of its own ([`Input::OwnBody`], [`Input::IssueNote`]), as
+    /// `own_unchanged` says of them.
+    pub fn page_unchanged(
+        &self,
+        reads: &[Input],
+        last: Option<&ArchiveKeys>,
+        own_unchanged: impl Fn(Input) -> bool,
+    ) -> bool {
+        self.unchanged(reads, last)
+            && reads
+                .iter()
+                .filter(|i| matches!(i, Input::OwnBody | Input::IssueNote))
+                .all(|&i| own_unchanged(i))
+    }
+}
+
+/// The reads one output makes, checked against what it declared: in debug builds (every
+/// test) a read of an input the output did not declare fails, so that an output cannot read
+/// what its key does not cover. Every [`Input`] has its way in: [`Reader::read`] for any of
+/// them, and typed ones for the reads that are not a plain borrow.
 #[derive(Clone, Copy)]
 pub struct Reader<'a> {
     archive: &'a Archive,
@@ -198,12 +319,35 @@ impl<'a> Reader<'a> {
         );
     }
 
+    /// `value`, which is (part of) `input`, for an output that declared it.
+    pub fn read<T>(&self, input: Input, value: T) -> T {
+        self.check(input);
+        value
+    }
+
+    /// The documents' paths and front matter and the issues' records.
+    pub fn front_matter(&self) -> &'a Archive {
+        self.read(Input::FrontMatter, self.archive)
+    }
+
     /// Document `d`'s body (empty if it cannot be read: that fails its page, and with it
     /// the build).
     pub fn body(&self, d: usize) -> String {
         self.check(Input::Bodies);
         let doc = &self.archive.documents[d];
         doc.body.read(&doc.source).unwrap_or_default()
+    }
+
+    /// The body of document `d`, the page's own document.
+    pub fn own_body(&self, d: usize) -> String {
+        self.check(Input::OwnBody);
+        let doc = &self.archive.documents[d];
+        doc.body.read(&doc.source).unwrap_or_default()
+    }
+
+    /// Issue `i`'s note.
+    pub fn issue_note(&self, i: usize) -> &'a str {
+        self.read(Input::IssueNote, &self.archive.issues[i].note)
     }
 
     /// The size of the file `asset` of issue `i`'s folder (0 if it cannot be read).
@@ -318,6 +462,144 @@ mod tests {
             "the feed shows the edit"
         );
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// The message of the panic `f` raises, if it raises one.
+    fn panic_message(f: impl FnOnce()) -> Option<String> {
+        let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err()?;
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+    }
+
+    /// Makes, with `reader`, the read of `input` an output would make.
+    fn read_input(reader: &super::Reader<'_>, input: super::Input) {
+        use super::Input;
+        match input {
+            Input::FrontMatter => {
+                let _ = reader.front_matter().documents.len();
+            }
+            Input::IssueAssets => {
+                let _ = reader.asset_size(0, "a.pdf");
+            }
+            Input::Citations => {
+                let cited: Vec<Vec<crate::content::markdown::Citation>> = vec![Vec::new()];
+                let _ = reader.read(Input::Citations, &cited).len();
+            }
+            Input::Bodies => {
+                let _ = reader.body(0);
+            }
+            Input::OwnBody => {
+                let _ = reader.own_body(0);
+            }
+            Input::IssueNote => {
+                let _ = reader.issue_note(0);
+            }
+        }
+    }
+
+    /// A one-issue, one-document archive whose files lie nowhere (reads give empty text).
+    fn tiny_archive() -> crate::content::Archive {
+        let root = site_copy("multi", "tiny");
+        let site = crate::load(&root, None).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(&root);
+        let mut archive = site.archive;
+        archive.issues.truncate(1);
+        archive.documents.truncate(1);
+        archive
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    fn every_kind_of_read_that_is_not_declared_fails_in_tests() {
+        let archive = tiny_archive();
+        let root = Path::new("/nonexistent-gazette-site");
+        for &input in super::Input::ALL {
+            let others: Vec<super::Input> = super::Input::ALL
+                .iter()
+                .copied()
+                .filter(|&i| i != input)
+                .collect();
+            let others: &'static [super::Input] = others.leak();
+            let reader = super::Reader::new(root, &archive, "an output", others);
+            let message = panic_message(|| read_input(&reader, input))
+                .unwrap_or_else(|| panic!("an undeclared read of {input:?} passes"));
+            assert!(
+                message.contains(&format!(
+                    "an output reads {input:?} but does not declare it"
+                )),
+                "{message}"
+            );
+            let declared: &'static [super::Input] = vec![input].leak();
+            let reader = super::Reader::new(root, &archive, "an output", declared);
+            assert_eq!(
+                panic_message(|| read_input(&reader, input)),
+                None,
+                "a declared read of {input:?} fails"
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_is_unchanged_only_when_its_own_inputs_are() {
+        use super::Input;
+        let keys = super::Keys {
+            archive: crate::cache::ArchiveKeys {
+                front: "f".into(),
+                site: "s".into(),
+            },
+            citations: String::new(),
+            bodies: std::sync::OnceLock::new(),
+        };
+        let same = keys.archive.clone();
+        let reads = &[Input::FrontMatter, Input::Citations, Input::OwnBody];
+        assert!(keys.page_unchanged(reads, Some(&same), |_| true));
+        assert!(!keys.page_unchanged(reads, Some(&same), |i| i != Input::OwnBody));
+        assert!(!keys.page_unchanged(reads, None, |_| true));
+        let other = crate::cache::ArchiveKeys {
+            front: "f".into(),
+            site: "other".into(),
+        };
+        assert!(!keys.page_unchanged(reads, Some(&other), |_| true));
+        assert!(keys.page_unchanged(&[Input::FrontMatter], Some(&other), |_| false));
+    }
+
+    #[test]
+    fn a_bundle_key_needs_every_page_key_and_follows_each() {
+        let a = super::bundle_key(2019, [("/a/", Some("1")), ("/b/", Some("2"))]);
+        assert!(a.is_some());
+        assert_eq!(
+            a,
+            super::bundle_key(2019, [("/a/", Some("1")), ("/b/", Some("2"))])
+        );
+        assert_ne!(
+            a,
+            super::bundle_key(2019, [("/a/", Some("1")), ("/b/", Some("3"))])
+        );
+        assert_ne!(
+            a,
+            super::bundle_key(2020, [("/a/", Some("1")), ("/b/", Some("2"))])
+        );
+        assert_eq!(
+            super::bundle_key(2019, [("/a/", Some("1")), ("/b/", None)]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_memo_holds_only_for_an_unchanged_file_and_key() {
+        let asked = std::cell::Cell::new(false);
+        let hold = || {
+            asked.set(true);
+            true
+        };
+        assert!(super::memo_holds(true, "k", "k", true, hold));
+        assert!(!asked.get(), "known answers are not asked again");
+        assert!(super::memo_holds(true, "k", "k", false, hold));
+        assert!(asked.get());
+        assert!(!super::memo_holds(false, "k", "k", true, || true));
+        assert!(!super::memo_holds(true, "k", "other", true, || true));
+        assert!(!super::memo_holds(true, "k", "k", false, || false));
     }
 
     #[test]

@@ -12,9 +12,40 @@
 use serde_json::{Map, Value, json};
 
 use super::{Facts, json_for_script};
+use crate::content::date::Date;
 use crate::urls;
 
-impl Facts<'_> {
+/// What the JSON-LD of an issue, as the `PublicationIssue` a page is part of, is made from.
+#[derive(serde::Serialize)]
+pub struct IssueLd {
+    label: String,
+    number: u16,
+    serial: u32,
+    published: Option<Date>,
+    /// The issue page's site path.
+    path: String,
+}
+
+/// What the JSON-LD of a document's page is made from besides the settings
+/// ([`Facts::document_ld`]).
+#[derive(serde::Serialize)]
+pub struct DocumentLd<'a> {
+    /// The page's site path.
+    page: &'a str,
+    title: &'a str,
+    /// Each issuing organ's name and slug.
+    issuers: Vec<(&'a str, &'a str)>,
+    doc_number: Option<String>,
+    doc_type: Option<&'a str>,
+    date: Option<Date>,
+    valid_from: Option<Date>,
+    valid_until: Option<Date>,
+    registration_number: Option<&'a str>,
+    subjects: &'a [String],
+    issue: IssueLd,
+}
+
+impl<'a> Facts<'a> {
     /// An address of `to` as written on the page at `from`.
     fn ld_url(&self, from: &str, to: &str) -> String {
         self.href(from, to)
@@ -29,11 +60,22 @@ impl Facts<'_> {
         Value::Object(p)
     }
 
-    fn publication_issue(&self, page: &str, i: usize) -> Map<String, Value> {
+    /// What the JSON-LD of issue `i` as a `PublicationIssue` is made from.
+    fn issue_ld(&self, i: usize) -> IssueLd {
         let issue = &self.archive.issues[i];
+        IssueLd {
+            label: issue.label(),
+            number: issue.number,
+            serial: issue.serial,
+            published: issue.published,
+            path: self.issue_path(i),
+        }
+    }
+
+    fn publication_issue(&self, page: &str, issue: &IssueLd) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("@type".into(), json!("PublicationIssue"));
-        m.insert("name".into(), json!(issue.label()));
+        m.insert("name".into(), json!(issue.label));
         m.insert("issueNumber".into(), json!(issue.number.to_string()));
         m.insert(
             "identifier".into(),
@@ -42,76 +84,68 @@ impl Facts<'_> {
         if let Some(p) = issue.published {
             m.insert("datePublished".into(), json!(p.to_string()));
         }
-        m.insert("url".into(), json!(self.ld_url(page, &self.issue_path(i))));
+        m.insert("url".into(), json!(self.ld_url(page, &issue.path)));
         m.insert("isPartOf".into(), self.periodical(page));
         m
     }
 
-    /// The key (see [`crate::cache::key_of`]) of everything [`Self::document_jsonld`] reads
-    /// besides the settings (which the file cache's key covers): it must change whenever that
-    /// JSON-LD would.
-    pub fn document_jsonld_key(&self, d: usize) -> String {
+    /// Everything the JSON-LD of document `d`'s page is made from besides the settings:
+    /// [`Self::document_jsonld`] reads nothing else of the archive, so these are what its
+    /// page declares it reads for it (and what the page's key covers).
+    pub fn document_ld(&self, d: usize) -> DocumentLd<'a> {
         let doc = &self.archive.documents[d];
-        let issue = &self.archive.issues[doc.issue];
-        let slugs: Vec<&str> = doc
-            .issuers
-            .iter()
-            .map(|name| {
-                self.index.issuers[self.index.issuer_by_name[name]]
-                    .slug
-                    .as_str()
-            })
-            .collect();
-        let inputs = (
-            &self.index.doc_paths[d],
-            &doc.title,
-            &doc.issuers,
-            slugs,
-            doc.doc_number.as_ref().map(ToString::to_string),
-            &doc.doc_type,
-            [doc.date, doc.valid_from, doc.valid_until].map(|x| x.map(|x| x.to_string())),
-            &doc.registration_number,
-            &doc.subjects,
-            (issue.year, issue.number, issue.serial),
-            issue.published.map(|p| p.to_string()),
-            self.issue_path(doc.issue),
-        );
-        let json = serde_json::to_vec(&inputs).unwrap_or_default();
-        crate::cache::key_of(&json)
+        DocumentLd {
+            page: &self.index.doc_paths[d],
+            title: &doc.title,
+            issuers: doc
+                .issuers
+                .iter()
+                .map(|name| {
+                    let slug = &self.index.issuers[self.index.issuer_by_name[name]].slug;
+                    (name.as_str(), slug.as_str())
+                })
+                .collect(),
+            doc_number: doc.doc_number.as_ref().map(ToString::to_string),
+            doc_type: doc.doc_type.as_deref(),
+            date: doc.date,
+            valid_from: doc.valid_from,
+            valid_until: doc.valid_until,
+            registration_number: doc.registration_number.as_deref(),
+            subjects: &doc.subjects,
+            issue: self.issue_ld(doc.issue),
+        }
     }
 
-    /// The JSON-LD of document `d`'s page, script-safe. What it reads must be covered by
-    /// [`Self::document_jsonld_key`].
-    pub fn document_jsonld(&self, d: usize) -> String {
-        let doc = &self.archive.documents[d];
-        let page = &self.index.doc_paths[d];
+    /// The JSON-LD of a document's page, script-safe, made from `ld` (see
+    /// [`Self::document_ld`]) and the settings alone.
+    pub fn document_jsonld(&self, ld: &DocumentLd<'_>) -> String {
+        let page = ld.page;
         let mut m = Map::new();
         m.insert("@context".into(), json!("https://schema.org"));
         if let Some(url) = self.url(page) {
             m.insert("@id".into(), json!(url));
             m.insert("url".into(), json!(url));
         }
-        m.insert("name".into(), json!(doc.title));
+        m.insert("name".into(), json!(ld.title));
         m.insert("inLanguage".into(), json!(self.config.language));
-        let organizations: Vec<Value> = doc
+        let organizations: Vec<Value> = ld
             .issuers
             .iter()
-            .map(|name| {
-                let e = &self.index.issuers[self.index.issuer_by_name[name]];
+            .map(|(name, slug)| {
                 json!({
                     "@type": "Organization",
                     "name": name,
-                    "url": self.ld_url(page, &urls::issuer(&e.slug)),
+                    "url": self.ld_url(page, &urls::issuer(slug)),
                 })
             })
             .collect();
-        if let Some(n) = &doc.doc_number {
+        if let Some(n) = &ld.doc_number {
             m.insert("@type".into(), json!("Legislation"));
-            m.insert("legislationIdentifier".into(), json!(n.to_string()));
-            if let Some(t) = &doc.doc_type {
+            m.insert("legislationIdentifier".into(), json!(n));
+            if let Some(t) = ld.doc_type {
                 m.insert("legislationType".into(), json!(t));
             }
-            if let Some(date) = doc.date {
+            if let Some(date) = ld.date {
                 m.insert("legislationDate".into(), json!(date.to_string()));
             }
             if !organizations.is_empty() {
@@ -120,7 +154,7 @@ impl Facts<'_> {
             if let Some(j) = &self.config.jurisdiction {
                 m.insert("legislationJurisdiction".into(), json!(j));
             }
-            if let Some(date) = doc.valid_from {
+            if let Some(date) = ld.valid_from {
                 m.insert(
                     "legislationDateOfApplicability".into(),
                     json!(date.to_string()),
@@ -131,28 +165,28 @@ impl Facts<'_> {
             if !organizations.is_empty() {
                 m.insert("author".into(), Value::Array(organizations));
             }
-            if let Some(date) = doc.date {
+            if let Some(date) = ld.date {
                 m.insert("dateCreated".into(), json!(date.to_string()));
             }
         }
-        if let Some(reg) = &doc.registration_number {
+        if let Some(reg) = ld.registration_number {
             m.insert(
                 "identifier".into(),
                 json!({"@type": "PropertyValue", "propertyID": "规范性文件统一登记号", "value": reg}),
             );
         }
-        if let Some(date) = doc.valid_until {
+        if let Some(date) = ld.valid_until {
             m.insert("expires".into(), json!(date.to_string()));
         }
-        if let Some(p) = self.archive.issues[doc.issue].published {
+        if let Some(p) = ld.issue.published {
             m.insert("datePublished".into(), json!(p.to_string()));
         }
-        if !doc.subjects.is_empty() {
-            m.insert("keywords".into(), json!(doc.subjects));
+        if !ld.subjects.is_empty() {
+            m.insert("keywords".into(), json!(ld.subjects));
         }
         m.insert(
             "isPartOf".into(),
-            Value::Object(self.publication_issue(page, doc.issue)),
+            Value::Object(self.publication_issue(page, &ld.issue)),
         );
         json_for_script(&Value::Object(m))
     }
@@ -160,7 +194,7 @@ impl Facts<'_> {
     /// The JSON-LD of issue `i`'s page, script-safe.
     pub fn issue_jsonld(&self, i: usize) -> String {
         let page = self.issue_path(i);
-        let mut m = self.publication_issue(&page, i);
+        let mut m = self.publication_issue(&page, &self.issue_ld(i));
         m.insert("@context".into(), json!("https://schema.org"));
         if let Some(url) = self.url(&page) {
             m.insert("@id".into(), json!(url));

@@ -42,12 +42,11 @@ impl<'a> Renderer<'a> {
     /// a fresh checkout): that is when the digest is known to stand for the file's text now.
     pub(super) fn body_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
-        format!(
-            "{} {} {} {}",
-            crate::cache::hex(&self.sources.digest(&doc.source)),
+        crate::incremental::body_key(
+            &self.sources.digest(&doc.source),
             doc.body_line,
             self.config.raw_html,
-            root_for(self.config, &self.index.doc_paths[d])
+            &root_for(self.config, &self.index.doc_paths[d]),
         )
     }
 

@@ -24,6 +24,28 @@ impl<T: Serialize> View for T {
     }
 }
 
+/// A template value made late from its inputs.
+pub(super) trait LazyView {
+    /// The value.
+    fn make(&self) -> Value;
+    /// The digest of its inputs (see [`crate::incremental::value_key`]).
+    fn key(&self, name: &str) -> String;
+}
+
+struct Lazy<T, F> {
+    inputs: T,
+    make: F,
+}
+
+impl<T: Serialize, F: Fn(&T) -> Value> LazyView for Lazy<T, F> {
+    fn make(&self) -> Value {
+        (self.make)(&self.inputs)
+    }
+    fn key(&self, name: &str) -> String {
+        crate::incremental::value_key(name, &self.inputs)
+    }
+}
+
 /// One entry of a page's context.
 pub(super) enum Slot<'r> {
     /// A template value as it is (e.g. a string marked safe).
@@ -32,9 +54,9 @@ pub(super) enum Slot<'r> {
     Shared(Shared),
     /// A view of this page.
     View(Box<dyn View + 'r>),
-    /// A template value made only when the page is rendered, with a digest of everything
-    /// it is made from.
-    Lazy(String, Box<dyn Fn() -> Value + 'r>),
+    /// A template value made only when the page is rendered, from the inputs it holds
+    /// (which the page's key takes, by their digest).
+    Lazy(Box<dyn LazyView + 'r>),
 }
 
 /// A page's template context before it is built: the views by key, in the order given. The
@@ -63,15 +85,15 @@ impl<'r> PageCtx<'r> {
         self.set(key, Slot::Value(value));
     }
 
-    /// Sets `key` to a value `make` builds when the page is rendered; `digest` covers all
-    /// it is built from.
-    pub(super) fn insert_lazy(
+    /// Sets `key` to a value `make` builds from `inputs` (and the settings) alone when the
+    /// page is rendered: `inputs` is what it reads, and what the page's key takes of it.
+    pub(super) fn insert_lazy<T: Serialize + 'r>(
         &mut self,
         key: &'static str,
-        digest: String,
-        make: impl Fn() -> Value + 'r,
+        inputs: T,
+        make: impl Fn(&T) -> Value + 'r,
     ) {
-        self.set(key, Slot::Lazy(digest, Box::new(make)));
+        self.set(key, Slot::Lazy(Box::new(Lazy { inputs, make })));
     }
 
     /// Sets `key` to a shared view.
@@ -87,7 +109,7 @@ impl<'r> PageCtx<'r> {
                 Slot::Value(v) => ctx.insert_value(*key, v.clone()),
                 Slot::Shared(s) => ctx.insert_value(*key, s.value().clone()),
                 Slot::View(v) => v.put(&mut ctx, key),
-                Slot::Lazy(_, make) => ctx.insert_value(*key, make()),
+                Slot::Lazy(lazy) => ctx.insert_value(*key, lazy.make()),
             }
         }
         ctx
@@ -103,7 +125,7 @@ impl<'r> PageCtx<'r> {
                     && match slot {
                         Slot::Value(v) => serde_json::to_writer(&mut *out, v).is_ok(),
                         Slot::Shared(s) => out.write_all(s.digest().as_bytes()).is_ok(),
-                        Slot::Lazy(digest, _) => out.write_all(digest.as_bytes()).is_ok(),
+                        Slot::Lazy(lazy) => out.write_all(lazy.key(key).as_bytes()).is_ok(),
                         Slot::View(v) => v.write_to(out),
                     };
                 ok && out.write_all(&[0]).is_ok()

@@ -58,7 +58,7 @@ pub struct Memo {
     pub lookups: Vec<(Query, Answer)>,
     /// The 文号 the body cites: prefix, year, sequence number, whether the archive holds it.
     pub cited: Vec<(String, Option<u16>, u32, bool)>,
-    /// The key of the body's HTML (see [`crate::cache::key_of`]).
+    /// The key of the body's HTML (see [`crate::incremental::bytes_key`]).
     pub html: String,
 }
 
@@ -101,7 +101,7 @@ pub fn cited_of(citations: &[Citation]) -> Vec<(String, Option<u16>, u32, bool)>
 
 /// The key of a body's HTML, as memos keep it.
 pub fn html_digest(html: &str) -> String {
-    crate::cache::key_of(html.as_bytes())
+    crate::incremental::bytes_key(html.as_bytes())
 }
 
 /// The answer to a [`Query`].
@@ -211,11 +211,6 @@ fn header() -> String {
     )
 }
 
-/// What memos are made for: a build's settings key and archive front key.
-pub fn made_for(global: &str, front: &str) -> String {
-    format!("{global} {front}")
-}
-
 impl Memos {
     /// The memo of the document file `source`.
     #[cfg(test)]
@@ -242,12 +237,12 @@ impl Memos {
     }
 
     /// Whether the build that wrote these memos had the settings and archive front matter
-    /// `made_for` (from [`made_for`]) describes: then every recorded answer still holds.
+    /// `made_for` (from [`crate::incremental::memos_made_for`]) describes: then every recorded answer still holds.
     pub fn made_for(&self, made_for: &str) -> bool {
         self.made_for == made_for
     }
 
-    /// Writes `memos` (document file, memo) of a build `made_for` (see [`made_for`]) to the
+    /// Writes `memos` (document file, memo) of a build `made_for` (see [`crate::incremental::memos_made_for`]) to the
     /// state folder `state`, replacing the old.
     pub fn write<'m>(
         state: &Tree,

@@ -79,16 +79,19 @@ impl<'a> Renderer<'a> {
             PublishingOutput {
                 name: "lookup",
                 reads: publish::lookup::READS,
-                make: Box::new(|_| {
-                    let json =
-                        publish::lookup::lookup_json(self.archive, self.index, |p| self.link(p));
+                make: Box::new(|reader| {
+                    let json = publish::lookup::lookup_json(
+                        reader.front_matter(),
+                        reader.read(Input::FrontMatter, self.index),
+                        |p| self.link(p),
+                    );
                     vec![(urls::LOOKUP_FILE.to_string(), json.into_bytes())]
                 }),
             },
             PublishingOutput {
                 name: "citations",
                 reads: super::citations::READS,
-                make: Box::new(|_| self.citations_data()),
+                make: Box::new(|reader| self.citations_data(reader)),
             },
             PublishingOutput {
                 name: "feeds",
@@ -113,17 +116,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The citation graph's edges, with the open data.
-    fn citations_data(&self) -> Files {
+    fn citations_data(&self, reader: &Reader<'_>) -> Files {
         if !self.settings.data {
             return Vec::new();
         }
-        let doc_numbers: Vec<Option<String>> = self
-            .archive
+        let doc_numbers: Vec<Option<String>> = reader
+            .front_matter()
             .documents
             .iter()
             .map(|d| d.doc_number.as_ref().map(DocNumber::to_string))
             .collect();
-        let json = self.citations.json(self.index, &doc_numbers);
+        let index = reader.read(Input::FrontMatter, self.index);
+        let json = reader
+            .read(Input::Citations, &self.citations)
+            .json(index, &doc_numbers);
         vec![(urls::DATA_CITATIONS.to_string(), json.into_bytes())]
     }
 

@@ -1,13 +1,15 @@
-//! The renderer's side of reuse: it asks the incremental layer ([`crate::incremental`])
-//! whether a page's or publishing output's declared inputs are unchanged, fingerprints
-//! the pages it prepares, and takes from the last build what holds — pages, publishing
-//! outputs, search bundles and body memos. Page kinds never look here.
+//! The renderer's side of reuse: the mechanism that takes from the last build what the
+//! incremental layer ([`crate::incremental`]) says holds — pages, publishing outputs, search
+//! bundles, body memos — and hands it the pages' contexts to key. Every key and every
+//! decision is made there; here files are only looked up in the file cache and noted as
+//! published. Page kinds never look here.
 
 use super::bundles::ToIndex;
 use super::links::PageLinks;
 use super::pages::{Page, Prepared};
 use super::{Rendered, Renderer, memo, views};
 use crate::error::{Diagnostic, Severity};
+use crate::incremental;
 use crate::incremental::Input;
 use crate::output::{Put, Sink, Written};
 use crate::urls;
@@ -35,9 +37,9 @@ pub(super) fn reuse_files(
 }
 
 impl<'a> Renderer<'a> {
-    /// What this build's memos are made for (see [`memo::made_for`]).
+    /// What this build's memos are made for (see [`incremental::memos_made_for`]).
     pub fn memos_made_for(&self) -> String {
-        memo::made_for(&self.global, &self.keys.archive().front)
+        incremental::memos_made_for(&self.global, &self.keys)
     }
 
     /// The archive keys of this build.
@@ -66,22 +68,21 @@ impl<'a> Renderer<'a> {
         page: Page,
         output: &dyn Sink,
     ) -> Option<(String, crate::cache::Entry)> {
-        let reads = page.reads();
-        if !self.keys.unchanged(reads, self.last.as_ref()) {
-            return None;
-        }
         let (Some(cache), dir) = self.cache? else {
             return None;
         };
-        let own_unchanged = reads.iter().all(|input| match (input, page) {
+        let own_unchanged = |input| match (input, page) {
             (Input::OwnBody, Page::Document(d)) => {
                 self.sources.reused(&self.archive.documents[d].source) && self.bodies[d].clean
             }
             (Input::IssueNote, Page::Issue(i)) => self.note_is_clean(i),
             (Input::IssueNote, _) => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
-            _ => true,
-        });
-        if !own_unchanged {
+            _ => false,
+        };
+        if !self
+            .keys
+            .page_unchanged(page.reads(), self.last.as_ref(), own_unchanged)
+        {
             return None;
         }
         let file = urls::page_file(&self.page_path(page));
@@ -122,13 +123,17 @@ impl<'a> Renderer<'a> {
         answers_known: bool,
         links: &PageLinks<'_>,
     ) -> bool {
-        self.sources.reused(&self.archive.documents[d].source)
-            && memo.key == key
-            && (answers_known || memo.holds(links))
+        incremental::memo_holds(
+            self.sources.reused(&self.archive.documents[d].source),
+            &memo.key,
+            key,
+            answers_known,
+            || memo.holds(links),
+        )
     }
 
-    /// The fingerprint of a year's search bundle: the URL and fingerprint of each page it
-    /// indexes; `None` when a page has no fingerprint (no cache).
+    /// The key of a year's search bundle ([`incremental::bundle_key`]): the URL and
+    /// fingerprint of each page it indexes; `None` when a page has no fingerprint (no cache).
     pub(super) fn year_fingerprint(
         &self,
         year: u16,
@@ -136,15 +141,15 @@ impl<'a> Renderer<'a> {
         part: &Rendered,
     ) -> Option<String> {
         self.cache?;
-        let mut h = crate::cache::key_hasher();
-        h.update(format!("search bundle {year}\0").as_bytes());
-        for k in to_index {
-            h.update(k.url.as_bytes());
-            h.update(&[0]);
-            h.update(part.fingerprints.get(&k.file)?.as_bytes());
-            h.update(&[0]);
-        }
-        Some(h.finish())
+        incremental::bundle_key(
+            year,
+            to_index.iter().map(|k| {
+                (
+                    k.url.as_str(),
+                    part.fingerprints.get(&k.file).map(String::as_str),
+                )
+            }),
+        )
     }
 
     /// Takes the files under `prefix` as the last build published them, if they were made
@@ -166,28 +171,28 @@ impl<'a> Renderer<'a> {
         true
     }
 
-    /// The key (see [`crate::cache::key_of`]) of what a page is rendered from: its template and
-    /// its whole context (the templates themselves are covered by the cache's global key), the
-    /// site's part and a document's body by their digests.
+    /// The key ([`incremental::page_key`]) of what a page is rendered from: its template and
+    /// its whole context, shared views and a document's body by their digests. Empty when it
+    /// cannot be keyed: then it is never taken from the cache.
     pub(super) fn fingerprint(&self, prepared: &mut Prepared<'_>) -> String {
-        let mut h = crate::cache::key_hasher();
-        h.update(prepared.template.as_bytes());
-        h.update(&[0]);
-        if !prepared.ctx.write_to(&mut h) {
-            // Unserialisable: no fingerprint, so never taken from the cache.
-            return String::new();
-        }
-        if let Some((d, view)) = &mut prepared.doc {
+        let Prepared {
+            template, ctx, doc, ..
+        } = prepared;
+        incremental::page_key(template, |h| {
+            if !ctx.write_to(&mut *h) {
+                return false;
+            }
+            let Some((d, view)) = doc else {
+                return true;
+            };
             let digest = self.bodies[*d].html.get().cloned().unwrap_or_default();
             let body = std::mem::replace(&mut view.body, format!("digest:{digest}"));
-            h.update(b"doc\0");
-            let ok = views::digesting(|| serde_json::to_writer(&mut h, &*view).is_ok());
+            let ok = h.write_all(b"doc\0").is_ok()
+                && views::digesting(|| serde_json::to_writer(&mut *h, &*view).is_ok());
             view.body = body;
-            if !ok {
-                return String::new();
-            }
-        }
-        h.finish()
+            ok
+        })
+        .unwrap_or_default()
     }
 
     /// The fingerprint of a prepared page (with a cache), and its document's body HTML if

@@ -65,7 +65,7 @@ impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
         // Serialised whole, then hashed at once: faster than feeding the hasher serde's many
         // small writes.
         let json = in_mode(false, || serde_json::to_vec(self).unwrap_or_default());
-        crate::cache::key_of(&json)
+        crate::incremental::bytes_key(&json)
     }
 }
 

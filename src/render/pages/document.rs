@@ -26,8 +26,8 @@ impl<'a> Renderer<'a> {
         ));
         let mut ctx = self.context(&page.path, "document", &doc.title, crumbs);
         page.doc = Some((d, self.doc_view(d)));
-        ctx.insert_lazy("jsonld", self.facts.document_jsonld_key(d), move || {
-            Value::safe_string(&self.facts.document_jsonld(d))
+        ctx.insert_lazy("jsonld", self.facts.document_ld(d), move |ld| {
+            Value::safe_string(&self.facts.document_jsonld(ld))
         });
         page.template = TEMPLATE;
         page.ctx = ctx;
