@@ -21,7 +21,6 @@
 //! changed by hand no longer matches its line and is written again.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -101,14 +100,8 @@ pub struct ArchiveKeys {
 
 pub use crate::digest::{KeyHasher, hex, key_hasher, key_of};
 
-/// The modification time of a file's metadata, in nanoseconds since 1970.
-pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
-    meta.modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_nanos())
-}
+pub use crate::identity::mtime;
+use crate::identity::published_as as matches;
 
 pub(crate) use crate::identity::{exe_identity, exe_identity_in};
 
@@ -272,11 +265,6 @@ pub(crate) fn remove_chunked(state: &Tree, name: &str) {
     if state.meta(folder).is_ok_and(|m| !m.is_dir()) {
         let _ = state.remove_file(folder);
     }
-}
-
-/// Whether `meta` is a regular file of `size` bytes last modified at `mtime`.
-fn matches(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
-    meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
 }
 
 impl FileCache {

@@ -1,5 +1,8 @@
-//! What identifies a file without reading it ([`Stamp`]), and what identifies the running
-//! executable (the digest of its bytes, remembered beside its stamp).
+//! What identifies a file without reading it, and what identifies the running executable
+//! (the digest of its bytes, remembered beside its stamp). The one owner of "is this file
+//! the same": a source file (or the executable) by its whole [`Stamp`], a file a build
+//! published by its size and modification time ([`published_as`]); why the two differ is
+//! said there.
 //!
 //! A leaf module (it uses only [`crate::digest`] and [`crate::tree`]), shared by the load
 //! cache and the build caches.
@@ -72,6 +75,30 @@ impl Stamp {
             UNIX_EPOCH.checked_sub(since)
         }
     }
+}
+
+/// The modification time of a file's metadata, in nanoseconds since 1970.
+pub fn mtime(meta: &fs::Metadata) -> Option<u128> {
+    meta.modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_nanos())
+}
+
+/// Whether `meta` is a regular file of `size` bytes last modified at `mtime_ns`: how a file
+/// a build published (into the output folder) is known to be as that build left it, its
+/// bytes being those whose digest the build recorded.
+///
+/// Not the whole [`Stamp`] that a source file must keep: a published file is first written
+/// into the staging folder and then renamed into place, and the rename gives it a new status
+/// change time, so its ctime is not known when its bytes are; and no racy window is needed,
+/// since its time was taken from the very file after the build wrote it, and a file changed
+/// by anything else gets a later time. A source file is written by people and their tools,
+/// which can restore an mtime (`touch -d`, `rsync -t`): there the ctime and inode are what
+/// show the change.
+pub fn published_as(meta: &fs::Metadata, size: u64, mtime_ns: u128) -> bool {
+    meta.is_file() && meta.len() == size && mtime(meta) == Some(mtime_ns)
 }
 
 /// Nanoseconds since 1970 (negative before).
