@@ -81,9 +81,10 @@ pub struct FileCache {
     header: String,
     /// The keys of the archive the last build was made from.
     archive: Option<ArchiveKeys>,
-    /// The files of each publishing output, by the output's key (see
-    /// [`crate::incremental::Keys::of`]), in path order.
-    outputs: HashMap<String, Vec<String>>,
+    /// The keys of the publishing outputs (see [`crate::incremental::Keys::of`]): an
+    /// output's files are those whose fingerprint is its key (found when asked, so that no
+    /// second copy of their paths is held).
+    outputs: std::collections::HashSet<String>,
 }
 
 /// What the pages of a build were made from besides its settings, templates and options
@@ -276,10 +277,10 @@ impl FileCache {
         let (made_by, rest) = take_text(&head)?;
         let (archive, rest) = take_text(rest)?;
         let (outputs, _) = take_text(rest)?;
-        let mut outputs: HashMap<String, Vec<String>> = outputs
+        let outputs: std::collections::HashSet<String> = outputs
             .split(' ')
             .filter(|k| !k.is_empty())
-            .map(|k| (k.to_string(), Vec::new()))
+            .map(str::to_string)
             .collect();
         let archive = match archive.split_once(' ') {
             Some((front, site)) => Some(ArchiveKeys {
@@ -296,9 +297,6 @@ impl FileCache {
         for line in lines {
             if line.path.starts_with(crate::urls::SEARCH_DIR) {
                 search.insert(line.path.clone());
-            }
-            if let Some(files) = line.fingerprint.as_ref().and_then(|f| outputs.get_mut(f)) {
-                files.push(line.path.clone());
             }
             entries.insert(
                 line.path,
@@ -348,26 +346,26 @@ impl FileCache {
     /// The files of the publishing output whose key was `key` in the last build, in path
     /// order, if the cache is trusted, there are any, and all are still as they were
     /// published.
-    pub fn output_files(&self, dir: &Tree, key: &str) -> Option<Vec<(String, Entry)>> {
+    pub fn output_files(&self, dir: &Tree, key: &str) -> Option<Vec<(&str, &Entry)>> {
         use rayon::prelude::*;
-        let group = self.outputs.get(key).filter(|g| !g.is_empty())?;
-        if !self.fingerprints {
+        if !self.fingerprints || !self.outputs.contains(key) {
             return None;
         }
-        let files: Vec<(&String, &Entry)> = group
+        let mut files: Vec<(&str, &Entry)> = self
+            .entries
             .iter()
-            .map(|p| self.entries.get_key_value(p))
-            .collect::<Option<_>>()?;
+            .filter(|(_, e)| e.fingerprint.as_deref() == Some(key))
+            .map(|(p, e)| (p.as_str(), e))
+            .collect();
+        if files.is_empty() {
+            return None;
+        }
+        files.sort_unstable_by_key(|&(p, _)| p);
         let intact = files.par_iter().all(|(path, entry)| {
             dir.meta(path)
                 .is_ok_and(|meta| matches(&meta, entry.digest.size, entry.mtime))
         });
-        intact.then(|| {
-            files
-                .into_iter()
-                .map(|(p, e)| (p.clone(), e.clone()))
-                .collect()
-        })
+        intact.then_some(files)
     }
 
     /// The published page at `path`, if it was made from `fingerprint` and is still as it
@@ -403,7 +401,7 @@ impl FileCache {
         dir: &Tree,
         prefix: &str,
         fingerprint: &str,
-    ) -> Option<Vec<(String, Entry)>> {
+    ) -> Option<Vec<(&str, &Entry)>> {
         if !self.fingerprints {
             return None;
         }
@@ -424,7 +422,7 @@ impl FileCache {
             if !matches(&meta, entry.digest.size, entry.mtime) {
                 return None;
             }
-            files.push((path.clone(), entry.clone()));
+            files.push((path.as_str(), entry));
         }
         (!files.is_empty()).then_some(files)
     }

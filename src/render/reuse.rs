@@ -21,18 +21,20 @@ pub(super) const SEARCH_UI_FINGERPRINT: &str =
 
 /// Takes `files` of the last build, made from `fingerprint`, as published.
 pub(super) fn reuse_files(
-    files: Vec<(String, crate::cache::Entry)>,
+    files: Vec<(&str, &crate::cache::Entry)>,
     fingerprint: &str,
     output: &dyn Sink,
     rendered: &mut Rendered,
 ) {
     for (path, entry) in files {
-        output.reuse(&path, entry.mtime);
+        output.reuse(path, entry.mtime);
         rendered.unchanged += 1;
         rendered
             .fingerprints
-            .insert(path.clone(), fingerprint.to_string());
-        rendered.files.insert(path, entry.digest);
+            .insert(path.to_string(), fingerprint.to_string());
+        rendered
+            .files
+            .insert(path.to_string(), entry.digest.clone());
     }
 }
 
