@@ -590,11 +590,7 @@ fn save(
             rayon::join(
                 || {
                     let memos = renderer.memos();
-                    render::memo::Memos::write(
-                        state,
-                        &renderer.memos_made_for(),
-                        memos.iter().map(|(s, m)| (*s, m)),
-                    )
+                    render::memo::Memos::write(state, &renderer.memos_made_for(), memos.into_iter())
                 },
                 || {
                     content::LoadCache::write_archive(

@@ -52,17 +52,17 @@ impl<'a> Renderer<'a> {
 
     /// The body memos of this build: one for each document whose file is known and whose
     /// body rendered without problems.
-    pub fn memos(&self) -> Vec<(&str, memo::Memo)> {
+    pub fn memos(&self) -> Vec<(&str, memo::MemoRef<'_>)> {
         self.bodies
             .iter()
             .enumerate()
             .filter(|(_, b)| b.clean)
             .filter_map(|(d, b)| {
-                let memo = memo::Memo {
-                    key: b.key.clone(),
-                    lookups: b.lookups.clone(),
-                    cited: b.cited.clone(),
-                    html: b.html.get()?.clone(),
+                let memo = memo::MemoRef {
+                    key: &b.key,
+                    lookups: &b.lookups,
+                    cited: &b.cited,
+                    html: b.html.get()?,
                 };
                 Some((self.archive.documents[d].source.as_str(), memo))
             })

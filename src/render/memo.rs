@@ -62,6 +62,20 @@ pub struct Memo {
     pub html: String,
 }
 
+/// A [`Memo`] borrowed from what a build knows of a body, written as a `Memo` is (the same
+/// fields in the same order), so that writing the memos copies none of them.
+#[derive(Serialize)]
+pub struct MemoRef<'a> {
+    /// [`Memo::key`].
+    pub key: &'a str,
+    /// [`Memo::lookups`].
+    pub lookups: &'a [(Query, Answer)],
+    /// [`Memo::cited`].
+    pub cited: &'a [(String, Option<u16>, u32, bool)],
+    /// [`Memo::html`].
+    pub html: &'a str,
+}
+
 impl Memo {
     /// The citations as the renderer found them.
     pub fn citations(&self) -> Vec<Citation> {
@@ -244,12 +258,13 @@ impl Memos {
 
     /// Writes `memos` (document file, memo) of a build `made_for` (see [`crate::incremental::memos_made_for`]) to the
     /// state folder `state`, replacing the old.
-    pub fn write<'m>(
+    /// A memo is given as a [`Memo`] or, without copying a build's records, a [`MemoRef`].
+    pub fn write<'m, M: Serialize + Sync>(
         state: &Tree,
         made_for: &str,
-        memos: impl Iterator<Item = (&'m str, &'m Memo)>,
+        memos: impl Iterator<Item = (&'m str, M)>,
     ) -> std::io::Result<()> {
-        let memos: Vec<(&str, &Memo)> = memos.collect();
+        let memos: Vec<(&str, M)> = memos.collect();
         let chunks = crate::cache::encode_chunk_list(&memos)?;
         crate::cache::write_chunked(
             state,
@@ -269,6 +284,26 @@ impl Memos {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_borrowed_memo_is_written_as_a_memo() {
+        let memo = Memo {
+            key: "k".into(),
+            lookups: vec![(Query::SitePath("/a/".into()), Answer::Href("../a/".into()))],
+            cited: vec![("温政发".into(), Some(2019), 3, true)],
+            html: html_digest("<p>x</p>"),
+        };
+        let borrowed = MemoRef {
+            key: &memo.key,
+            lookups: &memo.lookups,
+            cited: &memo.cited,
+            html: &memo.html,
+        };
+        assert_eq!(
+            crate::cache::encode_chunk_list(&[&memo]).unwrap(),
+            crate::cache::encode_chunk_list(&[borrowed]).unwrap()
+        );
+    }
     use crate::content::markdown::NoLinks;
     use std::fs;
 
