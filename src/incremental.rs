@@ -30,6 +30,8 @@ pub enum Input {
     Citations,
     /// The text of every document's body.
     Bodies,
+    /// The text of the bodies of the documents of one year's issues.
+    BodiesOfYear(u16),
     /// The page's own document's body (a document page).
     OwnBody,
     /// The page's issue's note (an issue page, the home page).
@@ -89,6 +91,11 @@ impl Keys {
                 Input::FrontMatter | Input::IssueAssets => &self.archive.front,
                 Input::Citations => &self.citations,
                 Input::Bodies => self.bodies.get_or_init(|| bodies_key(archive, sources)),
+                Input::BodiesOfYear(year) => {
+                    let key = year_bodies_key(archive, sources, *year);
+                    h.update(format!("{input:?}\0{key}\0").as_bytes());
+                    continue;
+                }
                 // Only a page has its own body or note; those are decided per page.
                 Input::OwnBody | Input::IssueNote => continue,
             };
@@ -108,7 +115,7 @@ impl Keys {
             Input::FrontMatter | Input::IssueAssets => last.front == self.archive.front,
             Input::Citations => last.site == self.archive.site,
             // Not recorded between builds: never known unchanged.
-            Input::Bodies => false,
+            Input::Bodies | Input::BodiesOfYear(_) => false,
             Input::OwnBody | Input::IssueNote => true,
         })
     }
@@ -162,6 +169,19 @@ fn bodies_key(archive: &Archive, sources: &Sources) -> String {
     h.finish()
 }
 
+/// The key of the bodies of the documents of `year`'s issues: the SHA-256 of each one's
+/// file as loaded, in the archive's order.
+fn year_bodies_key(archive: &Archive, sources: &Sources, year: u16) -> String {
+    let mut h = key_hasher();
+    h.update(b"gazette archive year bodies 1\0");
+    for d in &archive.documents {
+        if archive.issues[d.issue].year == year {
+            h.update(&sources.digest(&d.source));
+        }
+    }
+    h.finish()
+}
+
 /// Reads one output makes beyond the front matter, checked against what it declared.
 #[derive(Clone, Copy)]
 pub struct Reader<'a> {
@@ -169,7 +189,7 @@ pub struct Reader<'a> {
     root: &'a std::path::Path,
     /// The output, for the message.
     name: &'static str,
-    declared: &'static [Input],
+    declared: &'a [Input],
 }
 
 impl<'a> Reader<'a> {
@@ -178,7 +198,7 @@ impl<'a> Reader<'a> {
         root: &'a std::path::Path,
         archive: &'a Archive,
         name: &'static str,
-        declared: &'static [Input],
+        declared: &'a [Input],
     ) -> Self {
         Reader {
             archive,
@@ -201,8 +221,11 @@ impl<'a> Reader<'a> {
     /// Document `d`'s body (empty if it cannot be read: that fails its page, and with it
     /// the build).
     pub fn body(&self, d: usize) -> String {
-        self.check(Input::Bodies);
         let doc = &self.archive.documents[d];
+        let year = self.archive.issues[doc.issue].year;
+        if !self.declared.contains(&Input::BodiesOfYear(year)) {
+            self.check(Input::Bodies);
+        }
         doc.body.read(&doc.source).unwrap_or_default()
     }
 
