@@ -30,6 +30,8 @@ pub enum Input {
     Citations,
     /// The text of every document's body.
     Bodies,
+    /// The text of the bodies of the documents of one year's issues.
+    BodiesOfYear(u16),
     /// The page's own document's body (a document page).
     OwnBody,
     /// The page's issue's note (an issue page, the home page).
@@ -37,7 +39,7 @@ pub enum Input {
 }
 
 impl Input {
-    /// Every input.
+    /// Every input but [`Input::BodiesOfYear`], which is one per year.
     pub const ALL: &[Input] = &[
         Input::FrontMatter,
         Input::IssueAssets,
@@ -101,6 +103,11 @@ impl Keys {
                 Input::FrontMatter | Input::IssueAssets => &self.archive.front,
                 Input::Citations => &self.citations,
                 Input::Bodies => self.bodies.get_or_init(|| bodies_key(archive, sources)),
+                Input::BodiesOfYear(year) => {
+                    let key = year_bodies_key(archive, sources, *year);
+                    h.update(format!("{input:?}\0{key}\0").as_bytes());
+                    continue;
+                }
                 // Only a page has its own body or note; those are decided per page.
                 Input::OwnBody | Input::IssueNote => continue,
             };
@@ -120,7 +127,7 @@ impl Keys {
             Input::FrontMatter | Input::IssueAssets => last.front == self.archive.front,
             Input::Citations => last.site == self.archive.site,
             // Not recorded between builds: never known unchanged.
-            Input::Bodies => false,
+            Input::Bodies | Input::BodiesOfYear(_) => false,
             Input::OwnBody | Input::IssueNote => true,
         })
     }
@@ -170,6 +177,19 @@ fn bodies_key(archive: &Archive, sources: &Sources) -> String {
     h.update(b"gazette archive bodies 1\0");
     for d in &archive.documents {
         h.update(&sources.digest(&d.source));
+    }
+    h.finish()
+}
+
+/// The key of the bodies of the documents of `year`'s issues: the SHA-256 of each one's
+/// file as loaded, in the archive's order.
+fn year_bodies_key(archive: &Archive, sources: &Sources, year: u16) -> String {
+    let mut h = key_hasher();
+    h.update(b"gazette archive year bodies 1\0");
+    for d in &archive.documents {
+        if archive.issues[d.issue].year == year {
+            h.update(&sources.digest(&d.source));
+        }
     }
     h.finish()
 }
@@ -290,7 +310,7 @@ pub struct Reader<'a> {
     root: &'a std::path::Path,
     /// The output, for the message.
     name: &'static str,
-    declared: &'static [Input],
+    declared: &'a [Input],
 }
 
 impl<'a> Reader<'a> {
@@ -299,7 +319,7 @@ impl<'a> Reader<'a> {
         root: &'a std::path::Path,
         archive: &'a Archive,
         name: &'static str,
-        declared: &'static [Input],
+        declared: &'a [Input],
     ) -> Self {
         Reader {
             archive,
@@ -333,8 +353,11 @@ impl<'a> Reader<'a> {
     /// Document `d`'s body (empty if it cannot be read: that fails its page, and with it
     /// the build).
     pub fn body(&self, d: usize) -> String {
-        self.check(Input::Bodies);
         let doc = &self.archive.documents[d];
+        let year = self.archive.issues[doc.issue].year;
+        if !self.declared.contains(&Input::BodiesOfYear(year)) {
+            self.check(Input::Bodies);
+        }
         doc.body.read(&doc.source).unwrap_or_default()
     }
 
@@ -486,7 +509,7 @@ mod tests {
                 let cited: Vec<Vec<crate::content::markdown::Citation>> = vec![Vec::new()];
                 let _ = reader.read(Input::Citations, &cited).len();
             }
-            Input::Bodies => {
+            Input::Bodies | Input::BodiesOfYear(_) => {
                 let _ = reader.body(0);
             }
             Input::OwnBody => {
@@ -496,6 +519,29 @@ mod tests {
                 let _ = reader.issue_note(0);
             }
         }
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    fn a_years_bodies_cover_that_year_only() {
+        use super::Input;
+        let archive = tiny_archive();
+        let root = Path::new("/nonexistent-gazette-site");
+        let year = archive.issues[archive.documents[0].issue].year;
+        let declared: &'static [Input] = vec![Input::BodiesOfYear(year)].leak();
+        let reader = super::Reader::new(root, &archive, "an output", declared);
+        assert_eq!(
+            panic_message(|| read_input(&reader, Input::BodiesOfYear(year))),
+            None
+        );
+        let declared: &'static [Input] = vec![Input::BodiesOfYear(year + 1)].leak();
+        let reader = super::Reader::new(root, &archive, "an output", declared);
+        let message = panic_message(|| read_input(&reader, Input::BodiesOfYear(year)))
+            .unwrap_or_else(|| panic!("a read of another year's body passes"));
+        assert!(
+            message.contains("reads Bodies but does not declare it"),
+            "{message}"
+        );
     }
 
     /// A one-issue, one-document archive whose files lie nowhere (reads give empty text).

@@ -30,10 +30,6 @@ pub const DATA_FILE: &str = "data.json";
 pub const DATA_DIR: &str = "data";
 /// The citation graph's edges.
 pub const DATA_CITATIONS: &str = "data/citations.json";
-/// The documents, one JSON record per line.
-pub const DATA_JSONL: &str = "data/documents.jsonl";
-/// The documents as a spreadsheet.
-pub const DATA_CSV: &str = "data/documents.csv";
 /// The manifest of every file with its SHA-256.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The feed of the newest documents.

@@ -1,8 +1,10 @@
 //! Open data: a `data.json` twin beside every document and issue page, and the whole
-//! archive under `data/` — `issues.json`, `documents.jsonl` (one JSON record per line),
-//! `documents.csv` (RFC 4180, CRLF, UTF-8 with a byte order mark so spreadsheet programs read
-//! the Chinese right), `wenhao.json` (normalised 文号 → address) and `registration.json`
-//! (登记号 → address).
+//! archive under `data/` — `issues.json`; for each year of issues `<year>/documents.jsonl`
+//! (one JSON record per line) and `<year>/documents.csv` (RFC 4180, CRLF, UTF-8 with a byte
+//! order mark so spreadsheet programs read the Chinese right), listed with their sizes and
+//! SHA-256 in `index.json`; `wenhao.json` (normalised 文号 → address) and
+//! `registration.json` (登记号 → address). The bulk files are split by year so that an edit
+//! rewrites one year's files, and each year's are made only when what they read changed.
 //!
 //! Records hold the front matter as the editor wrote it (normalised: 文号 with 〔〕, dates as
 //! `YYYY-MM-DD`), what the build derives (文种, series, slugs, addresses), and the text: the
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Facts, json_bytes};
+use super::{Emit, Facts, json_bytes};
 use crate::content::markdown::plain_text;
 use crate::incremental::{Input, Reader};
 use crate::urls;
@@ -199,9 +201,112 @@ pub struct IssueRecord<'a> {
     pub source: &'a str,
 }
 
-/// What the open data reads: every record shows the front matter, an issue's files their
-/// sizes, a document's the text of its body.
-pub const READS: &[Input] = &[Input::FrontMatter, Input::IssueAssets, Input::Bodies];
+/// What the open data of the whole archive reads (issues' twins, `issues.json`, the lookup
+/// tables, `index.json`): the front matter, and an issue's files their sizes.
+pub const READS: &[Input] = &[Input::FrontMatter, Input::IssueAssets];
+
+/// What one year's bulk files and its documents' twins read: the front matter, the issues'
+/// files (attachments name them) and the text of that year's bodies.
+pub fn year_reads(year: u16) -> [Input; 3] {
+    [
+        Input::FrontMatter,
+        Input::IssueAssets,
+        Input::BodiesOfYear(year),
+    ]
+}
+
+/// The documents of each year of issues, in the archive's order, oldest year first.
+pub fn years(facts: &Facts<'_>) -> Vec<(u16, Vec<usize>)> {
+    let mut years: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+    for (d, doc) in facts.archive.documents.iter().enumerate() {
+        years
+            .entry(facts.archive.issues[doc.issue].year)
+            .or_default()
+            .push(d);
+    }
+    years.into_iter().collect()
+}
+
+/// The JSON Lines file of a year's documents.
+pub fn jsonl_path(year: u16) -> String {
+    urls::open_data(&format!("{year}/documents.jsonl"))
+}
+
+/// The CSV file of a year's documents.
+pub fn csv_path(year: u16) -> String {
+    urls::open_data(&format!("{year}/documents.csv"))
+}
+
+/// The file that lists the bulk files.
+pub fn index_path() -> String {
+    urls::open_data("index.json")
+}
+
+/// One year's bulk files, as `index.json` lists them.
+pub struct YearFiles {
+    /// The year of issues.
+    pub year: u16,
+    /// How many documents its issues hold.
+    pub documents: usize,
+    /// Its JSON Lines file, as published.
+    pub jsonl: crate::cache::FileDigest,
+    /// Its CSV file, as published.
+    pub csv: crate::cache::FileDigest,
+}
+
+/// `index.json`: every year's bulk files with their addresses, sizes and SHA-256, oldest
+/// year first, so that a mirror or a script finds all of them.
+pub fn index_json(facts: &Facts<'_>, years: &[YearFiles]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        path: &'a str,
+        url: Option<String>,
+        size: u64,
+        sha256: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Year<'a> {
+        year: u16,
+        documents: usize,
+        jsonl: File<'a>,
+        csv: File<'a>,
+    }
+    #[derive(Serialize)]
+    struct Index<'a> {
+        documents: usize,
+        years: Vec<Year<'a>>,
+    }
+    let paths: Vec<(String, String)> = years
+        .iter()
+        .map(|y| (jsonl_path(y.year), csv_path(y.year)))
+        .collect();
+    fn file<'f>(
+        facts: &Facts<'_>,
+        path: &'f str,
+        digest: &'f crate::cache::FileDigest,
+    ) -> File<'f> {
+        File {
+            path,
+            url: facts.url(path),
+            size: digest.size,
+            sha256: &digest.sha256,
+        }
+    }
+    let index = Index {
+        documents: years.iter().map(|y| y.documents).sum(),
+        years: years
+            .iter()
+            .zip(&paths)
+            .map(|(y, (jsonl, csv))| Year {
+                year: y.year,
+                documents: y.documents,
+                jsonl: file(facts, jsonl, &y.jsonl),
+                csv: file(facts, csv, &y.csv),
+            })
+            .collect(),
+    };
+    json_bytes(&index)
+}
 
 impl<'a> Facts<'a> {
     /// The record of file `file` of issue `i`, with its size.
@@ -382,20 +487,20 @@ impl<'a> Facts<'a> {
 /// that the bulk files are never whole in memory.
 const CHUNK: usize = 1024;
 
-/// Streams `data/documents.jsonl` (one JSON record per document) and hands each document's
-/// data twin (`data.json` beside its page: site path and bytes) to `twin` as it is made,
-/// so that every record is built once.
+/// Streams a year's `documents.jsonl` (one JSON record for each of `docs`) and hands each
+/// document's data twin (`data.json` beside its page: site path and bytes) to `twin` as it
+/// is made, so that every record is built once.
 pub fn write_jsonl(
     facts: &Facts<'_>,
     reader: &Reader<'_>,
+    docs: &[usize],
     out: &mut dyn std::io::Write,
-    twin: &(dyn Fn(String, Vec<u8>) + Sync),
+    twin: &Emit<'_>,
 ) -> std::io::Result<()> {
-    let n = facts.archive.documents.len();
-    for start in (0..n).step_by(CHUNK) {
-        let lines: Vec<String> = (start..(start + CHUNK).min(n))
-            .into_par_iter()
-            .map(|d| {
+    for chunk in docs.chunks(CHUNK) {
+        let lines: Vec<String> = chunk
+            .par_iter()
+            .map(|&d| {
                 let record = facts.document_record(d, reader);
                 let mut line = serde_json::to_string(&record).expect("serialisable");
                 line.push('\n');
@@ -410,15 +515,19 @@ pub fn write_jsonl(
     Ok(())
 }
 
-/// Streams `data/documents.csv`: RFC 4180, UTF-8 with a byte order mark.
-pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Streams a year's `documents.csv` (a row for each of `docs`): RFC 4180, UTF-8 with a byte
+/// order mark.
+pub fn write_csv(
+    facts: &Facts<'_>,
+    docs: &[usize],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     out.write_all(csv_line(CSV_COLUMNS.iter().map(|c| c.to_string())).as_bytes())?;
-    let n = facts.archive.documents.len();
-    for start in (0..n).step_by(CHUNK) {
-        let rows: Vec<String> = (start..(start + CHUNK).min(n))
-            .into_par_iter()
-            .map(|d| csv_row(&facts.record_of(d, None)))
+    for chunk in docs.chunks(CHUNK) {
+        let rows: Vec<String> = chunk
+            .par_iter()
+            .map(|&d| csv_row(&facts.record_of(d, None)))
             .collect();
         for row in rows {
             out.write_all(row.as_bytes())?;
@@ -428,35 +537,34 @@ pub fn write_csv(facts: &Facts<'_>, out: &mut dyn std::io::Write) -> std::io::Re
 }
 
 /// The small open-data files: each issue's data twin, `issues.json`, `wenhao.json` and
-/// `registration.json`. (Documents' twins and the bulk files are written by
-/// [`write_jsonl`] and [`write_csv`].)
-pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
+/// `registration.json`, each handed to `emit`. (Documents' twins and the bulk files are
+/// written by [`write_jsonl`] and [`write_csv`], and listed by [`index_json`].)
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>, emit: &Emit<'_>) {
     let archive = facts.archive;
     let index = facts.index;
     let issues: Vec<IssueRecord<'_>> = (0..archive.issues.len())
         .map(|i| facts.issue_record(i, reader))
         .collect();
-    let mut files = Vec::with_capacity(issues.len() + 3);
     for record in &issues {
-        files.push((record.data.clone(), json_bytes(record)));
+        emit(record.data.clone(), json_bytes(record));
     }
-    files.push((urls::open_data("issues.json"), json_bytes(&issues)));
+    emit(urls::open_data("issues.json"), json_bytes(&issues));
+    drop(issues);
     let wenhao: BTreeMap<&str, String> = index
         .by_doc_number
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
-    files.push((urls::open_data("wenhao.json"), json_bytes(&wenhao)));
+    emit(urls::open_data("wenhao.json"), json_bytes(&wenhao));
     let registration: BTreeMap<&str, String> = index
         .by_registration
         .iter()
         .map(|(n, &d)| (n.as_str(), facts.address(&index.doc_paths[d])))
         .collect();
-    files.push((
+    emit(
         urls::open_data("registration.json"),
         json_bytes(&registration),
-    ));
-    files
+    );
 }
 
 /// Columns of `documents.csv`.

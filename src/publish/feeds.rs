@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Facts, timestamp, xml_escape};
+use super::{Emit, Facts, timestamp, xml_escape};
 use crate::content::date::Date;
 use crate::incremental::{Input, Reader};
 
@@ -262,12 +262,12 @@ fn issue_entry(x: &mut String, facts: &Facts<'_>, i: usize, href: &dyn Fn(&str) 
     x.push_str("  </entry>\n");
 }
 
-/// Every feed file: site path and bytes.
-pub fn files(facts: &Facts<'_>, reader: &Reader<'_>) -> Vec<(String, Vec<u8>)> {
-    all(facts)
-        .iter()
-        .map(|feed| (feed.path.clone(), render(facts, reader, feed).into_bytes()))
-        .collect()
+/// Makes every feed file, handing each to `emit` as it is made.
+pub fn files(facts: &Facts<'_>, reader: &Reader<'_>, emit: &Emit<'_>) {
+    for feed in all(facts) {
+        let xml = render(facts, reader, &feed);
+        emit(feed.path, xml.into_bytes());
+    }
 }
 
 /// What the feeds read: the front matter (titles, issuers, dates, terms) and nothing of the

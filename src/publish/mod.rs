@@ -28,6 +28,10 @@ use crate::content::date::Date;
 use crate::index::Index;
 use crate::urls;
 
+/// Where a publishing output hands each file it makes (site path and bytes), from any
+/// thread: the file is written at once, so that no output's files are held together.
+pub type Emit<'e> = dyn Fn(String, Vec<u8>) + Sync + 'e;
+
 /// What the publishing files are built from: the site, and the dates that feeds, sitemaps
 /// and data give each document and issue.
 pub struct Facts<'a> {

@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::Facts;
+use super::{Emit, Facts};
 use crate::incremental::Input;
 use crate::urls;
 
@@ -129,8 +129,8 @@ pub fn page(facts: &Facts<'_>, r: &Redirect) -> String {
     x
 }
 
-/// Every redirect page and `_redirects`: site path and bytes.
-pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
+/// Makes every redirect page and `_redirects`, handing each to `emit` as it is made.
+pub fn files(facts: &Facts<'_>, emit: &Emit<'_>) {
     let redirects = all(facts);
     // Paths in `_redirects` start at the host's root: the base URL's path, else `/`.
     let prefix = facts
@@ -147,10 +147,8 @@ pub fn files(facts: &Facts<'_>) -> Vec<(String, Vec<u8>)> {
         let _ = writeln!(host, "{prefix}{} {prefix}{} 301", r.from, r.to);
     }
     use rayon::prelude::*;
-    let mut files: Vec<(String, Vec<u8>)> = redirects
+    redirects
         .par_iter()
-        .map(|r| (file_of(&r.from), page(facts, r).into_bytes()))
-        .collect();
-    files.push((urls::HOST_REDIRECTS.to_string(), host.into_bytes()));
-    files
+        .for_each(|r| emit(file_of(&r.from), page(facts, r).into_bytes()));
+    emit(urls::HOST_REDIRECTS.to_string(), host.into_bytes());
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Facts, xml_escape};
+use super::{Emit, Facts, xml_escape};
 use crate::content::date::Date;
 use crate::incremental::Input;
 use crate::urls;
@@ -38,8 +38,17 @@ const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 /// The sitemap index, its children and `robots.txt`, with at most `limit` addresses per
 /// child; nothing without a `base_url`.
 pub fn files(facts: &Facts<'_>, urls: &[Url], limit: usize) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write(facts, urls, limit, &|path, bytes| {
+        files.lock().expect("sitemaps").push((path, bytes));
+    });
+    files.into_inner().expect("sitemaps")
+}
+
+/// Makes the files of [`files`], handing each to `emit` as it is made.
+pub fn write(facts: &Facts<'_>, urls: &[Url], limit: usize, emit: &Emit<'_>) {
     let Some(base) = facts.config.base_url.as_deref() else {
-        return Vec::new();
+        return;
     };
     // Group by year, newest year first; pages of no year last.
     let mut groups: BTreeMap<std::cmp::Reverse<Option<u16>>, Vec<&Url>> = BTreeMap::new();
@@ -49,7 +58,6 @@ pub fn files(facts: &Facts<'_>, urls: &[Url], limit: usize) -> Vec<(String, Vec<
             .or_default()
             .push(url);
     }
-    let mut files = Vec::new();
     let mut index = String::from(HEADER);
     let _ = writeln!(index, "<sitemapindex xmlns=\"{NAMESPACE}\">");
     for (std::cmp::Reverse(year), group) in groups {
@@ -83,18 +91,17 @@ pub fn files(facts: &Facts<'_>, urls: &[Url], limit: usize) -> Vec<(String, Vec<
                 let _ = write!(index, "<lastmod>{date}</lastmod>");
             }
             index.push_str("</sitemap>\n");
-            files.push((path, x.into_bytes()));
+            emit(path, x.into_bytes());
         }
     }
     index.push_str("</sitemapindex>\n");
-    files.push((urls::SITEMAP_INDEX.to_string(), index.into_bytes()));
-    files.push((
+    emit(urls::SITEMAP_INDEX.to_string(), index.into_bytes());
+    emit(
         "robots.txt".to_string(),
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {base}{}\n",
             urls::SITEMAP_INDEX
         )
         .into_bytes(),
-    ));
-    files
+    );
 }

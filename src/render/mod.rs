@@ -73,7 +73,7 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     settings: Settings,
     site: Shared,
-    doc_summaries: Vec<std::sync::OnceLock<Shared>>,
+    doc_summaries: Vec<std::sync::Arc<std::sync::OnceLock<String>>>,
     issue_summaries: Vec<Shared>,
     facts: Facts<'a>,
     /// Who cites whom.
@@ -146,7 +146,7 @@ impl<'a> Renderer<'a> {
         } = inputs;
         let issue_summaries = parts::issue_summaries(config, archive, index);
         let doc_summaries = (0..archive.documents.len())
-            .map(|_| std::sync::OnceLock::new())
+            .map(|_| std::sync::Arc::default())
             .collect();
         let site = parts::site_view(config, archive, index, &settings);
         let mut renderer = Renderer {

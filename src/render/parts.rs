@@ -53,47 +53,46 @@ impl<'a> Renderer<'a> {
         link_form(self.config, path)
     }
 
-    /// Document `d`'s summary, made the first time a page shows it (a rebuild that keeps
-    /// most pages makes few).
+    /// Document `d`'s summary, made for the page that shows it and dropped with that page,
+    /// so that an archive's worth of summaries is never held at once; only its digest is
+    /// kept, worked out the first time a page's fingerprint asks for it (a rebuild that
+    /// keeps most pages works out few).
     pub(super) fn doc_summary(&self, d: usize) -> Shared {
-        self.doc_summaries[d]
-            .get_or_init(|| {
-                let doc = &self.archive.documents[d];
-                let index = self.index;
-                let issue = &self.archive.issues[doc.issue];
-                let status = validity::state_on(doc, self.settings.reference.date).map(|state| {
-                    status_view(doc, state, |n| {
-                        index
-                            .by_doc_number
-                            .get(&n.to_string())
-                            .map(|&k| self.link(&index.doc_paths[k]))
-                    })
-                });
-                Shared::new(DocSummary {
-                    title: doc.title.clone(),
-                    href: self.link(&index.doc_paths[d]),
-                    doc_number: doc.doc_number.as_ref().map(DocNumber::to_string),
-                    registration_number: doc.registration_number.clone(),
-                    date: doc.date.map(DateView::from),
-                    issuers: doc.issuers.clone(),
-                    doc_type: doc.doc_type.clone(),
-                    section: self.config.sections[doc.section].name.clone(),
-                    issue_label: issue.label(),
-                    issue_serial: issue.serial,
-                    issue_year: issue.year,
-                    issue_href: self.link(&urls::issue(issue.year, issue.number)),
-                    status,
-                    pages: doc.pages.map(|(a, b)| {
-                        if a == b {
-                            a.to_string()
-                        } else {
-                            format!("{a}—{b}")
-                        }
-                    }),
-                    draft: doc.draft,
-                })
+        let doc = &self.archive.documents[d];
+        let index = self.index;
+        let issue = &self.archive.issues[doc.issue];
+        let status = validity::state_on(doc, self.settings.reference.date).map(|state| {
+            status_view(doc, state, |n| {
+                index
+                    .by_doc_number
+                    .get(&n.to_string())
+                    .map(|&k| self.link(&index.doc_paths[k]))
             })
-            .clone()
+        });
+        let summary = DocSummary {
+            title: doc.title.clone(),
+            href: self.link(&index.doc_paths[d]),
+            doc_number: doc.doc_number.as_ref().map(DocNumber::to_string),
+            registration_number: doc.registration_number.clone(),
+            date: doc.date.map(DateView::from),
+            issuers: doc.issuers.clone(),
+            doc_type: doc.doc_type.clone(),
+            section: self.config.sections[doc.section].name.clone(),
+            issue_label: issue.label(),
+            issue_serial: issue.serial,
+            issue_year: issue.year,
+            issue_href: self.link(&urls::issue(issue.year, issue.number)),
+            status,
+            pages: doc.pages.map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}—{b}")
+                }
+            }),
+            draft: doc.draft,
+        };
+        Shared::with_digest(summary, self.doc_summaries[d].clone())
     }
 
     /// The newest issue, which the home page shows.

@@ -46,7 +46,7 @@ pub struct Shared(Arc<SharedInner>);
 struct SharedInner {
     view: Box<dyn ToValue>,
     value: std::sync::OnceLock<tera::Value>,
-    digest: std::sync::OnceLock<String>,
+    digest: Arc<std::sync::OnceLock<String>>,
 }
 
 /// A view that can become a template value.
@@ -72,10 +72,20 @@ impl<T: Serialize + Send + Sync + std::fmt::Debug> ToValue for T {
 impl Shared {
     /// Builds the shared view of `view`.
     pub fn new<T: Serialize + Send + Sync + std::fmt::Debug + 'static>(view: T) -> Shared {
+        Shared::with_digest(view, Arc::default())
+    }
+
+    /// Builds the shared view of `view` whose digest is kept in `digest`, a cell that may
+    /// outlive the view: a view made again for another page then takes the digest already
+    /// worked out instead of serialising itself once more.
+    pub fn with_digest<T: Serialize + Send + Sync + std::fmt::Debug + 'static>(
+        view: T,
+        digest: Arc<std::sync::OnceLock<String>>,
+    ) -> Shared {
         Shared(Arc::new(SharedInner {
             view: Box::new(view),
             value: std::sync::OnceLock::new(),
-            digest: std::sync::OnceLock::new(),
+            digest,
         }))
     }
 

@@ -41,6 +41,38 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Every year's `documents.jsonl`, as `data/index.json` lists them, one after another;
+/// checks each listed size and SHA-256 against the file.
+fn all_jsonl(out: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let index = json(&out.join("data/index.json"));
+    let mut all = String::new();
+    let mut documents = 0;
+    for year in index["years"].as_array().unwrap() {
+        for kind in ["jsonl", "csv"] {
+            let file = &year[kind];
+            let path = file["path"].as_str().unwrap();
+            assert_eq!(path, format!("data/{}/documents.{kind}", year["year"]));
+            let bytes = fs::read(out.join(path)).unwrap();
+            assert_eq!(file["size"], bytes.len() as u64, "{path}");
+            let hex: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(file["sha256"], hex.as_str(), "{path}");
+        }
+        let text = read(&out.join(year["jsonl"]["path"].as_str().unwrap()));
+        assert_eq!(
+            Some(text.lines().count() as u64),
+            year["documents"].as_u64()
+        );
+        documents += text.lines().count();
+        all.push_str(&text);
+    }
+    assert_eq!(Some(documents as u64), index["documents"].as_u64());
+    all
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -388,7 +420,7 @@ fn open_data_matches_the_front_matter() {
                 .to_string_lossy()
         );
         // Find the record by its source file.
-        let records: Vec<Value> = read(&out.join("data/documents.jsonl"))
+        let records: Vec<Value> = all_jsonl(&out)
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .filter(|r: &Value| r["source"] == source.as_str())
@@ -460,7 +492,7 @@ fn open_data_matches_the_front_matter() {
         assert!(!plain.contains("**") && !plain.contains("##") && !plain.contains("]("));
         by_path.insert(path.to_string(), record.clone());
     }
-    let jsonl = read(&out.join("data/documents.jsonl"));
+    let jsonl = all_jsonl(&out);
     assert_eq!(jsonl.lines().count(), by_path.len());
     let wzb = &by_path["documents/wzb/2019/60/"];
     assert!(
@@ -521,7 +553,7 @@ fn csv_is_rfc_4180_with_a_bom_and_crlf() {
     .unwrap();
     let out = site.path().join("public");
     build_with(site.path(), &out, false, None);
-    let bytes = fs::read(out.join("data/documents.csv")).unwrap();
+    let bytes = fs::read(out.join("data/2020/documents.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte order mark");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     assert!(text.ends_with("\r\n"));
