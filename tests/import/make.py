@@ -5,7 +5,8 @@ Each test issue is a folder beside this script:
 
     <name>/truth/       the issue as an editor would transcribe it (hand-written, the reference)
     <name>/source.pdf   the printed form, made here from truth/
-    <name>/source.txt   the text extracted from source.pdf (pdftotext, form feeds between pages)
+    <name>/source.txt   the text extracted from source.pdf (pdftotext, form feeds between pages;
+                        `pdftotext -layout` for the two-column issue, as an import expects)
 
 bad/ holds the inputs an import must refuse, and cmap/ a page whose text is GBK bytes in a
 predefined CMap (gbk-euc-h.txt is what it says). The outputs are committed; nothing regenerates
@@ -316,8 +317,11 @@ def cid_pdf(items, head, out):
 # Outputs
 
 
-def extract_text(pdf, txt):
-    subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, txt], check=True)
+def extract_text(pdf, txt, layout=False):
+    """pdftotext; with `layout`, `-layout`: columns printed side by side stay side by side
+    (plain pdftotext interleaves a two-column page's lines, out of order)."""
+    flags = ["-layout"] if layout else []
+    subprocess.run(["pdftotext", "-enc", "UTF-8"] + flags + [pdf, txt], check=True)
 
 
 def squeeze(text):
@@ -376,8 +380,12 @@ def make_issue(name):
     else:
         page = two_column_html(items, head) if layout == "chromium-two-column" else narrow_html(items, head)
         chromium_pdf(page, pdf)
-        extract_text(pdf, txt)
-        where = find_pages(items, txt)
+        # Pages are found in plain text: side by side, a phrase may be cut by the gutter.
+        with tempfile.TemporaryDirectory() as tmp:
+            plain_txt = os.path.join(tmp, "plain.txt")
+            extract_text(pdf, plain_txt)
+            where = find_pages(items, plain_txt)
+        extract_text(pdf, txt, layout=layout == "chromium-two-column")
     write_pages(name, where)
     print("%s: %d items, %d bytes" % (name, len(items), os.path.getsize(pdf)))
 
