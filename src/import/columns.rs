@@ -19,10 +19,6 @@ use super::lines;
 /// one gutter.
 const MIN_LINES: usize = 4;
 
-/// Blank positions between two runs of text that separate them (two spaces, or one
-/// ideographic space measured by display width); one space is a space inside a run.
-const MIN_GAP: usize = 2;
-
 /// How positions on a line are counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Measure {
@@ -33,6 +29,15 @@ enum Measure {
 }
 
 impl Measure {
+    /// Blank positions between two runs of text that separate them: two spaces; by display
+    /// width, more than one ideographic space (`公报　2022年第2期` is one run).
+    fn min_gap(self) -> usize {
+        match self {
+            Measure::Chars => 2,
+            Measure::Display => 3,
+        }
+    }
+
     fn width(self, c: char) -> usize {
         match self {
             Measure::Chars => 1,
@@ -51,7 +56,7 @@ struct Run {
     chars: usize,
 }
 
-/// The runs of text of `text`, split at gaps of [`MIN_GAP`] positions or more.
+/// The runs of text of `text`, split at gaps of [`Measure::min_gap`] positions or more.
 fn runs(text: &str, measure: Measure) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut col = 0;
@@ -63,7 +68,7 @@ fn runs(text: &str, measure: Measure) -> Vec<Run> {
         } else {
             let joins = match (out.last(), blank_since) {
                 (Some(_), None) => true,
-                (Some(_), Some(since)) => col - since < MIN_GAP,
+                (Some(_), Some(since)) => col - since < measure.min_gap(),
                 (None, _) => false,
             };
             match out.last_mut() {
@@ -87,7 +92,7 @@ fn runs(text: &str, measure: Measure) -> Vec<Run> {
 
 /// The gutter of a page measured one way: the widest band of positions that lies between
 /// two runs of text on the most lines (at least [`MIN_LINES`]).
-fn gutter(rows: &[Vec<Run>]) -> Option<(usize, usize)> {
+fn gutter(rows: &[Vec<Run>], min_gap: usize) -> Option<(usize, usize)> {
     let width = rows.iter().filter_map(|r| r.last()).map(|r| r.end).max()?;
     let (mut inside, mut crossed) = (vec![0usize; width], vec![0usize; width]);
     for row in rows {
@@ -122,7 +127,7 @@ fn gutter(rows: &[Vec<Run>]) -> Option<(usize, usize)> {
             has_peak |= inside[c] == peak;
             c += 1;
         }
-        if has_peak && c - start >= MIN_GAP && best.is_none_or(|(s, e)| c - start > e - s) {
+        if has_peak && c - start >= min_gap && best.is_none_or(|(s, e)| c - start > e - s) {
             best = Some((start, c));
         }
     }
@@ -166,16 +171,25 @@ fn place(text: &str, runs: &[Run], (start, end): (usize, usize)) -> Place {
         return Place::Across;
     }
     let chars: Vec<char> = text.chars().collect();
-    let cut = runs
+    let mut cut = runs
         .iter()
         .find(|r| r.start >= end)
         .map_or(chars.len(), |r| r.from);
+    // An indent of ideographic spaces belongs to the right column's line.
+    while cut > 0 && chars[cut - 1] == '\u{3000}' {
+        cut -= 1;
+    }
     let left: String = chars[..cut]
         .iter()
         .collect::<String>()
         .trim_end()
         .to_owned();
-    let right: String = chars[cut..].iter().collect::<String>().trim().to_owned();
+    let right: String = chars[cut..]
+        .iter()
+        .collect::<String>()
+        .trim_start_matches(' ')
+        .trim_end()
+        .to_owned();
     Place::Sides {
         left: (!left.trim().is_empty()).then_some(left),
         right: (!right.is_empty()).then_some(right),
@@ -188,7 +202,7 @@ fn place(text: &str, runs: &[Run], (start, end): (usize, usize)) -> Place {
 /// when the page has no gutter, or what it divides is a table (first cells 文号 or short).
 fn places(lines: &[Line], measure: Measure) -> Option<((usize, isize), Vec<Place>, Vec<Vec<Run>>)> {
     let rows: Vec<Vec<Run>> = lines.iter().map(|l| runs(&l.text, measure)).collect();
-    let band = gutter(&rows)?;
+    let band = gutter(&rows, measure.min_gap())?;
     let places: Vec<Place> = lines
         .iter()
         .zip(&rows)

@@ -182,6 +182,7 @@ const FLOORS: &[(&str, &str, usize, f64, usize, f64)] = &[
     ("two-column", "txt", 6, 97.1, 6, 100.0),
     ("two-column", "pdf", 6, 97.1, 6, 100.0),
     ("two-columns", "txt", 2, 100.0, 2, 100.0),
+    ("two-columns-display", "txt", 4, 100.0, 4, 100.0),
 ];
 
 /// The figures of every test issue, on text and on PDF, and of the bundled issue against
