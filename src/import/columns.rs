@@ -196,11 +196,15 @@ fn place(text: &str, runs: &[Run], (start, end): (usize, usize)) -> Place {
     }
 }
 
+/// A page read in two columns: how well (gutter width, lines split less lines across), each
+/// line's place, and each line's runs of text.
+type Reading = ((usize, isize), Vec<Place>, Vec<Vec<Run>>);
+
 /// How each line of `lines` stands on a page in two columns measured with `measure`, and
 /// how well that reads the page (the gutter's width: the measure the text was laid out in
 /// leaves the widest; then lines split in two, less lines crossing the gutter); `None`
 /// when the page has no gutter, or what it divides is a table (first cells 文号 or short).
-fn places(lines: &[Line], measure: Measure) -> Option<((usize, isize), Vec<Place>, Vec<Vec<Run>>)> {
+fn places(lines: &[Line], measure: Measure) -> Option<Reading> {
     let rows: Vec<Vec<Run>> = lines.iter().map(|l| runs(&l.text, measure)).collect();
     let band = gutter(&rows, measure.min_gap())?;
     let places: Vec<Place> = lines
