@@ -1,12 +1,53 @@
 //! `cargo bench --bench import_pdf`: times reading the printed test issues of `tests/import/`.
 //!
 //! Each PDF is read several times in one process; the median wall time is reported, per read
-//! and scaled to a 40-page issue, with the CPU time of the process at the end. Settings:
+//! and scaled to a 40-page issue. Settings:
 //! `GAZETTE_BENCH_RUNS` (default 9); `RAYON_NUM_THREADS` (pages are read in parallel);
 //! `GAZETTE_BENCH_PDFS`: more PDFs to time, paths separated by `:` (a 40-page issue made with
 //! `qpdf`, say, to see the cost of opening the file and parsing its fonts once).
+//!
+//! Next to each read, the bench times what reading the text operators without the crate's
+//! text extraction would start from: opening the document and parsing every page's content
+//! streams into operators with the crate's public `ContentParser` (no decoding, no layout).
+//! It is the floor of an own text interpreter, against which the crate's CID decoding
+//! (see the README, "PDF input") can be judged.
+
+use std::io::Cursor;
 
 use std::time::Instant;
+
+use oxidize_pdf::parser::content::ContentParser;
+use oxidize_pdf::parser::{PdfDocument, PdfReader};
+
+/// Opens `bytes` and parses every page's content streams into operators; returns how many.
+fn parse_operators(bytes: &[u8]) -> usize {
+    let reader = PdfReader::new(Cursor::new(bytes)).expect("readable");
+    let document = PdfDocument::new(reader);
+    let mut count = 0;
+    for index in 0..document.page_count().expect("pages") {
+        let page = document.get_page(index).expect("page");
+        for stream in page
+            .content_streams_with_document(&document)
+            .expect("streams")
+        {
+            count += ContentParser::parse(&stream).expect("operators").len();
+        }
+    }
+    count
+}
+
+/// The median of `runs` timings of `f`, in seconds.
+fn median(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
 
 // A benchmark reports on standard output.
 #[allow(clippy::print_stdout)]
@@ -20,8 +61,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(9);
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import");
-    println!("| PDF | pages | median per read | per 40 pages |");
-    println!("|---|---|---|---|");
+    println!("| PDF | pages | median per read | per 40 pages | operators only, per 40 pages |");
+    println!("|---|---|---|---|---|");
     let mut files: Vec<(String, String)> = ["two-column", "narrow", "cid-single"]
         .iter()
         .map(|issue| (issue.to_string(), format!("{root}/{issue}/source.pdf")))
@@ -32,19 +73,19 @@ fn main() {
     }
     for (issue, path) in files {
         let bytes = std::fs::read(&path).expect("readable file");
-        let mut times = Vec::with_capacity(runs);
         let mut pages = 0;
-        for _ in 0..runs.max(1) {
-            let start = Instant::now();
+        let read = median(runs, || {
             pages = gazette::import::pdf::read(&bytes).expect("readable").len();
-            times.push(start.elapsed().as_secs_f64());
-        }
-        times.sort_by(f64::total_cmp);
-        let median = times[times.len() / 2];
+        });
+        let operators = median(runs, || {
+            std::hint::black_box(parse_operators(&bytes));
+        });
+        let per40 = |t: f64| t * 1000.0 * 40.0 / pages.max(1) as f64;
         println!(
-            "| {issue} | {pages} | {:.1} ms | {:.0} ms |",
-            median * 1000.0,
-            median * 1000.0 * 40.0 / pages as f64
+            "| {issue} | {pages} | {:.1} ms | {:.0} ms | {:.1} ms |",
+            read * 1000.0,
+            per40(read),
+            per40(operators)
         );
     }
 }

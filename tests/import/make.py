@@ -5,7 +5,8 @@ Each test issue is a folder beside this script:
 
     <name>/truth/       the issue as an editor would transcribe it (hand-written, the reference)
     <name>/source.pdf   the printed form, made here from truth/
-    <name>/source.txt   the text extracted from source.pdf (pdftotext, form feeds between pages)
+    <name>/source.txt   the text extracted from source.pdf (pdftotext, form feeds between pages;
+                        `pdftotext -layout` for the two-column issue, as an import expects)
 
 bad/ holds the inputs an import must refuse, and cmap/ a page whose text is GBK bytes in a
 predefined CMap (gbk-euc-h.txt is what it says). The outputs are committed; nothing regenerates
@@ -14,6 +15,7 @@ package reportlab):
 
     python3 tests/import/make.py            # every issue and bad/
     python3 tests/import/make.py narrow     # one issue
+    python3 tests/import/make.py two-columns-display   # text only, laid out here (no tools)
 
 The printed pages of each item are found in the printed PDF and written back into the `pages:`
 line of its truth file, so the truth says where each item was printed.
@@ -25,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 import yaml
 
@@ -316,8 +319,11 @@ def cid_pdf(items, head, out):
 # Outputs
 
 
-def extract_text(pdf, txt):
-    subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, txt], check=True)
+def extract_text(pdf, txt, layout=False):
+    """pdftotext; with `layout`, `-layout`: columns printed side by side stay side by side
+    (plain pdftotext interleaves a two-column page's lines, out of order)."""
+    flags = ["-layout"] if layout else []
+    subprocess.run(["pdftotext", "-enc", "UTF-8"] + flags + [pdf, txt], check=True)
 
 
 def squeeze(text):
@@ -376,8 +382,12 @@ def make_issue(name):
     else:
         page = two_column_html(items, head) if layout == "chromium-two-column" else narrow_html(items, head)
         chromium_pdf(page, pdf)
-        extract_text(pdf, txt)
-        where = find_pages(items, txt)
+        # Pages are found in plain text: side by side, a phrase may be cut by the gutter.
+        with tempfile.TemporaryDirectory() as tmp:
+            plain_txt = os.path.join(tmp, "plain.txt")
+            extract_text(pdf, plain_txt)
+            where = find_pages(items, plain_txt)
+        extract_text(pdf, txt, layout=layout == "chromium-two-column")
     write_pages(name, where)
     print("%s: %d items, %d bytes" % (name, len(items), os.path.getsize(pdf)))
 
@@ -470,11 +480,93 @@ def gbk_pdf(out):
     return lines
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Text laid out by display width (no PDF): two-columns-display/source.txt
+
+
+def display_columns():
+    """Two columns aligned by display width (a Chinese character two positions), as an editor
+    or a converter other than pdftotext lays them out: 32 positions a column, a gutter of 6,
+    titles and 文号 centred across both, no form feeds. The words are those of its truth/."""
+    W, GUTTER = 32, 6
+    total = W * 2 + GUTTER
+
+    def dw(s):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    def center(s):
+        return " " * ((total - dw(s)) // 2) + s
+
+    def wrap(par):
+        out, cur = [], "　　"
+        for c in par:
+            if dw(cur + c) > W:
+                out.append(cur)
+                cur = ""
+            cur += c
+        out.append(cur)
+        return out
+
+    def column(pars):
+        lines = []
+        for p in pars:
+            if isinstance(p, tuple):  # a signature line, right-aligned in its column
+                lines.append(" " * (W - dw(p[1]) - 2) + p[1])
+            elif re.match(r"^[一二三四五六七八九十]+、", p):
+                lines.append("　　" + p)
+            else:
+                lines += wrap(p)
+        return lines
+
+    def stretch(lines, n=None):
+        n = (len(lines) + 1) // 2 if n is None else n
+        left, right = lines[:n], lines[n:]
+        out = []
+        for i in range(max(len(left), len(right))):
+            l = left[i] if i < len(left) else ""
+            r = right[i] if i < len(right) else ""
+            out.append((l + " " * (W + GUTTER - dw(l)) + r).rstrip() if r else l.rstrip())
+        return out
+
+    items = {i["file"]: i for i in read_issue("two-columns-display")}
+
+    def pars(name):
+        out = []
+        for kind, payload in items[name]["blocks"]:
+            if kind == "sign":
+                out += [("right", line) for line in payload]
+            else:
+                out.append(plain(payload))
+        return out
+
+    head = "松阳县人民政府公报　2022年第2期"
+    doc1, doc2 = column(pars("sz-2022-3.md")), column(pars("szbf-2022-5.md"))
+    out = [center(head), "", center("文 件 发 布"), ""]
+    out += [center(items["sz-2022-3.md"]["front"]["title"]), center("松政发〔2022〕3号"), ""]
+    out += ["各乡镇人民政府、街道办事处，县政府各部门："]
+    out += stretch(doc1[:16], 8) + ["", center("— 1 —"), "", center(head), ""]
+    out += stretch(doc1[16:]) + [""]
+    out += [center(items["szbf-2022-5.md"]["front"]["title"]), center("松政办发〔2022〕5号"), ""]
+    out += ["各乡镇人民政府、街道办事处，县政府直属各单位："]
+    out += stretch(doc2) + ["", center("— 2 —"), "", center(head), "", center("政 务 简 讯"), ""]
+    for n, name in enumerate(["brief-1.md", "brief-2.md"]):
+        out += ([""] if n else []) + [center(items[name]["front"]["title"])]
+        out += stretch(column(pars(name)))
+    out += ["", center("— 3 —")]
+    path = os.path.join(HERE, "two-columns-display", "source.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    print("two-columns-display: %d lines" % len(out))
+
+
 def main(names):
     for name in names or list(ISSUES):
-        if name in ("bad", "cmap"):
+        if name in ("bad", "cmap", "two-columns-display"):
             continue
         make_issue(name)
+    if not names or "two-columns-display" in names:
+        display_columns()
     if not names or "bad" in names:
         make_bad()
     if not names or "cmap" in names:

@@ -179,9 +179,10 @@ const FLOORS: &[(&str, &str, usize, f64, usize, f64)] = &[
     ("district-double-spaced", "txt", 4, 100.0, 4, 100.0),
     ("narrow", "txt", 6, 100.0, 6, 90.0),
     ("narrow", "pdf", 6, 100.0, 6, 90.0),
-    ("two-column", "txt", 5, 97.1, 1, 53.3),
+    ("two-column", "txt", 6, 97.1, 6, 100.0),
     ("two-column", "pdf", 6, 97.1, 6, 100.0),
     ("two-columns", "txt", 2, 100.0, 2, 100.0),
+    ("two-columns-display", "txt", 4, 100.0, 4, 100.0),
 ];
 
 /// The figures of every test issue, on text and on PDF, and of the bundled issue against
