@@ -97,7 +97,9 @@ pub fn record_of(url: &str, html: &str, language: &str) -> Result<Option<Record>
     .map_err(|e| format!("cannot encode the page's fragment: {e}"))?;
     let mut meta_hits = split_meta(&page.meta);
     let mut words = Vec::with_capacity(split.hits.len() + meta_hits.len());
-    let mut body = split.hits.into_iter().peekable();
+    let mut hits: Vec<(String, Vec<Hit>)> = split.hits.into_iter().collect();
+    hits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut body = hits.into_iter().peekable();
     // Merge the body's and the meta fields' words, both sorted.
     loop {
         let next_body = body.peek().map(|(w, _)| w.clone());

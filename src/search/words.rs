@@ -6,7 +6,7 @@
 //! grapheme clusters, and the pair spanning it and the word before, each at a share of its
 //! weight. Compound words (hyphens, dots, camelCase) also yield their parts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -37,8 +37,8 @@ pub struct Split {
     pub content: String,
     pub word_count: usize,
     pub anchors: Vec<Anchor>,
-    /// Each word with its positions and weights (and original form).
-    pub hits: BTreeMap<String, Vec<Hit>>,
+    /// Each word with its positions and weights (and original form); no order.
+    pub hits: HashMap<String, Vec<Hit>>,
 }
 
 /// Whether pages in `language` are segmented into words.
@@ -55,7 +55,7 @@ pub fn split_body(page: &Extracted, segmented: bool) -> Split {
             content: String::with_capacity(page.digest.len()),
             word_count: 0,
             anchors: Vec::new(),
-            hits: BTreeMap::new(),
+            hits: HashMap::new(),
         },
         position: 0,
         last: 0,
@@ -178,10 +178,9 @@ impl Splitter<'_> {
         forms.extend(dotted_tails(&word, &forms));
         let mut cross = None;
         if segmented {
-            let mut seen: BTreeSet<String> = forms.iter().map(|f| f.word.clone()).collect();
             for pair in pairs(&word) {
                 let form = plain_form(&pair, true);
-                if seen.insert(form.word.clone()) {
+                if !forms.iter().any(|f| f.word == form.word) {
                     forms.push(form);
                 }
             }
@@ -414,6 +413,11 @@ fn katakana_suffixes(word: &str) -> Vec<&str> {
 /// differs from the word.
 fn without_diacritics(word: &str) -> Option<String> {
     use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    // ASCII and the unified ideographs neither decompose nor combine.
+    let plain = |c: char| c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    if word.chars().all(plain) {
+        return None;
+    }
     let decomposes = word.chars().any(|c| {
         let mut other = false;
         decompose_canonical(c, |p| other |= p != c);
