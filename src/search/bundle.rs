@@ -36,7 +36,7 @@ const CHUNK_SIZE: usize = 20_000;
 pub const GZIP_LEVEL: u32 = 6;
 
 /// The hex SHA-1 of `bytes`, each byte without a leading zero.
-fn sha1_hex(bytes: &[u8]) -> String {
+pub fn sha1_hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(40);
     for b in sha1::Sha1::digest(bytes) {
         let _ = write!(out, "{b:x}");
@@ -199,19 +199,21 @@ pub fn write(records: &[&Record], language: &str, wasm: bool) -> Vec<(String, Ve
     meta.text(VERSION);
     meta.array(pages.len());
     let mut names = Names::new(language);
+    // Fragments come gzipped in their records.
+    let mut fragments: Vec<(String, Vec<u8>)> = Vec::with_capacity(pages.len());
     for page in &pages {
-        let full = format!("{language}_{}", sha1_hex(page.fragment.as_bytes()));
+        let full = format!("{language}_{}", page.fragment_sha1);
         let name = names.name(&full);
         meta.array(3);
         meta.text(&name);
         meta.uint(u64::from(page.word_count));
         meta.text("");
-        files.push((
+        fragments.push((
             format!("fragment/{name}.pf_fragment"),
-            page.fragment.clone().into_bytes(),
+            page.fragment.clone(),
         ));
     }
-    files.dedup_by(|a, b| a.0 == b.0);
+    fragments.dedup_by(|a, b| a.0 == b.0);
     let (chunks, chunk_meta) = word_chunks(&pages, &fields, language);
     meta.array(chunk_meta.len());
     for (from, to, name) in &chunk_meta {
@@ -244,6 +246,7 @@ pub fn write(records: &[&Record], language: &str, wasm: bool) -> Vec<(String, Ve
         .into_par_iter()
         .map(|(name, bytes)| (name, gzip(&bytes)))
         .collect();
+    out.extend(fragments);
     out.push(entry(Some((&meta_hash, pages.len())), language, wasm));
     out
 }

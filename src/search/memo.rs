@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::record::Record;
 use crate::tree::Tree;
 
-const FORMAT: &str = "gazette-search-records 1";
+const FORMAT: &str = "gazette-search-records 2";
 /// The folder of the record files, inside the state folder.
 pub const FOLDER: &str = "search";
 

@@ -57,8 +57,10 @@ pub struct WordRecord {
 /// What a page gives its year's bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// The fragment's JSON.
-    pub fragment: String,
+    /// The fragment file: its JSON, prefixed and gzipped as the bundle serves it.
+    pub fragment: Vec<u8>,
+    /// The SHA-1 of the fragment's JSON (its file's name), as [`super::bundle::sha1_hex`].
+    pub fragment_sha1: String,
     pub word_count: u32,
     /// Filter name and value, in the page's order (names sorted).
     pub filters: Vec<(String, String)>,
@@ -119,7 +121,8 @@ pub fn record_of(url: &str, html: &str, language: &str) -> Result<Option<Record>
         words.push(word_record(word, hits, meta));
     }
     Ok(Some(Record {
-        fragment,
+        fragment_sha1: super::bundle::sha1_hex(fragment.as_bytes()),
+        fragment: super::bundle::gzip(fragment.as_bytes()),
         word_count: split.word_count as u32,
         filters: page
             .filters
