@@ -353,7 +353,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
         }
     };
     let published = output.tree();
-    let (plan, memos) = plan(&loaded, last, options);
+    let (mut plan, memos) = plan(&loaded, last, options);
+    if !options.no_cache {
+        plan.indexer = plan
+            .indexer
+            .map(|i| i.with_memo(tree::Tree::new(state.root())));
+    }
     let renderer = plan.renderer(&loaded, memos, &published, &mut output);
     // A build that fails (or is killed) leaves no cache behind; a successful one writes a
     // new one.

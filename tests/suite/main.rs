@@ -18,5 +18,6 @@ mod legal;
 mod module_graph;
 mod output_state;
 mod publish;
+mod search_bundle;
 mod serve;
 mod support;

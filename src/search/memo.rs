@@ -1,0 +1,96 @@
+//! Page records kept for the next build: a year's records in one file of the state folder,
+//! `search/<year>`, each under the SHA-256 of what it is made of (the record format, the
+//! language, the page's URL and HTML). The file names the format, the version of gazette
+//! and the executable (the extraction code is part of what a record depends on) and is
+//! sealed with its SHA-256; a file that does not match is ignored (every page is read
+//! again) and replaced.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::record::Record;
+use crate::tree::Tree;
+
+const FORMAT: &str = "gazette-search-records 2";
+/// The folder of the record files, inside the state folder.
+pub const FOLDER: &str = "search";
+
+/// A page's key: the SHA-256 of the record format, language, URL and HTML.
+pub fn key(url: &str, html: &str, language: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [FORMAT, language, url] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(html.as_bytes());
+    h.finalize().into()
+}
+
+/// The records a year's file holds, by key (`None`: a page without words).
+pub type Known = HashMap<[u8; 32], Option<Arc<Record>>>;
+
+/// The record files of one state folder.
+pub struct Memo {
+    state: Tree,
+}
+
+fn header() -> String {
+    format!(
+        "{FORMAT} {} {}\n",
+        env!("CARGO_PKG_VERSION"),
+        crate::cache::exe_identity()
+    )
+}
+
+impl Memo {
+    pub fn new(state: Tree) -> Memo {
+        Memo { state }
+    }
+
+    fn path(year: u16) -> PathBuf {
+        PathBuf::from(FOLDER).join(year.to_string())
+    }
+
+    /// The records kept for `year`; none when there is no file or it does not match.
+    pub fn read(&self, year: u16) -> Known {
+        self.try_read(year).unwrap_or_default()
+    }
+
+    fn try_read(&self, year: u16) -> Option<Known> {
+        let bytes = self.state.read(Self::path(year)).ok()?;
+        let body_end = bytes.len().checked_sub(32)?;
+        if Sha256::digest(&bytes[..body_end])[..] != bytes[body_end..] {
+            return None;
+        }
+        let body = bytes[..body_end].strip_prefix(header().as_bytes())?;
+        let list: Vec<([u8; 32], Option<Record>)> = bincode::deserialize(body).ok()?;
+        Some(
+            list.into_iter()
+                .map(|(k, r)| (k, r.map(Arc::new)))
+                .collect(),
+        )
+    }
+
+    /// Keeps the records of `year` (in page order), unless the file holds them already.
+    pub fn write(&self, year: u16, records: &[([u8; 32], Option<Arc<Record>>)], known: &Known) {
+        let same =
+            records.len() == known.len() && records.iter().all(|(k, _)| known.contains_key(k));
+        if same {
+            return;
+        }
+        let list: Vec<(&[u8; 32], Option<&Record>)> =
+            records.iter().map(|(k, r)| (k, r.as_deref())).collect();
+        let Ok(body) = bincode::serialize(&list) else {
+            return;
+        };
+        let header = header();
+        let _ = crate::cache::write_sealed_file(
+            &self.state,
+            &Self::path(year),
+            &[header.as_bytes(), &body],
+        );
+    }
+}
