@@ -229,15 +229,8 @@ pub(crate) fn read_chunked(
 ) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
     use rayon::prelude::*;
     let folder = Path::new(name);
-    let mut index = state.read(folder.join(INDEX)).ok()?;
-    let body_end = index.len().checked_sub(32)?;
-    if !index[..body_end].starts_with(magic)
-        || Sha256::digest(&index[..body_end])[..] != index[body_end..]
-    {
-        return None;
-    }
-    index.truncate(body_end);
-    let (list, head) = take_text(&index[magic.len()..])?;
+    let index = state.read(folder.join(INDEX)).ok()?;
+    let (list, head) = take_text(crate::sealed::unseal(&index)?.strip_prefix(magic)?)?;
     let names: Vec<&str> = list.split('\n').filter(|n| !n.is_empty()).collect();
     let chunks: Option<Vec<Vec<u8>>> = names
         .par_iter()

@@ -261,6 +261,20 @@ pub fn bundle_key<'p>(
     Some(h.finish())
 }
 
+/// The key of a page's search record (`crate::search`): everything the record is made
+/// from — the record format, the language and the page's URL and HTML (the record is a pure
+/// function of them, so a record kept under this key stands for the page).
+pub fn search_record_key(format: &str, language: &str, url: &str, html: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [format, language, url] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(html.as_bytes());
+    h.finalize().into()
+}
+
 /// The key of bytes read or made whole (a body's HTML, a view shared by many pages, in its
 /// serialised form): what a key that takes them by digest takes.
 pub fn bytes_key(bytes: &[u8]) -> String {

@@ -28,6 +28,14 @@ pub(crate) fn write_sealed_file(tree: &Tree, rel: &Path, parts: &[&[u8]]) -> std
     })
 }
 
+/// What [`write_sealed_file`] wrote (its parts, one after the other), if `bytes` are whole:
+/// `None` when the seal does not match them.
+pub(crate) fn unseal(bytes: &[u8]) -> Option<&[u8]> {
+    let body_end = bytes.len().checked_sub(32)?;
+    let (body, seal) = bytes.split_at(body_end);
+    (Sha256::digest(body)[..] == *seal).then_some(body)
+}
+
 /// Items encoded together by [`encode_chunks`]; chunks are encoded and decoded in parallel.
 pub const CHUNK: usize = 2048;
 

@@ -9,8 +9,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 use super::record::Record;
 use crate::tree::Tree;
 
@@ -18,15 +16,9 @@ const FORMAT: &str = "gazette-search-records 2";
 /// The folder of the record files, inside the state folder.
 pub const FOLDER: &str = "search";
 
-/// A page's key: the SHA-256 of the record format, language, URL and HTML.
+/// A page's key: see [`crate::incremental::search_record_key`].
 pub fn key(url: &str, html: &str, language: &str) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for part in [FORMAT, language, url] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    h.update(html.as_bytes());
-    h.finalize().into()
+    crate::incremental::search_record_key(FORMAT, language, url, html)
 }
 
 /// The records a year's file holds, by key (`None`: a page without words).
@@ -61,11 +53,7 @@ impl Memo {
 
     fn try_read(&self, year: u16) -> Option<Known> {
         let bytes = self.state.read(Self::path(year)).ok()?;
-        let body_end = bytes.len().checked_sub(32)?;
-        if Sha256::digest(&bytes[..body_end])[..] != bytes[body_end..] {
-            return None;
-        }
-        let body = bytes[..body_end].strip_prefix(header().as_bytes())?;
+        let body = crate::sealed::unseal(&bytes)?.strip_prefix(header().as_bytes())?;
         let list: Vec<([u8; 32], Option<Record>)> = bincode::deserialize(body).ok()?;
         Some(
             list.into_iter()
