@@ -109,6 +109,17 @@ pub fn nanos_since_epoch(t: SystemTime) -> i128 {
     }
 }
 
+/// The first line of a state file in the format `format` written by this executable: the
+/// format, gazette's version and the executable's identity. A file whose first line differs
+/// was written by another build of gazette and is not read.
+pub(crate) fn state_header(format: &str) -> String {
+    format!(
+        "{format} {} {}\n",
+        env!("CARGO_PKG_VERSION"),
+        exe_identity()
+    )
+}
+
 /// What identifies the running executable: the SHA-256 of its bytes, found once per process.
 ///
 /// The caches hold what this code made of the sources, so they must change with the code and

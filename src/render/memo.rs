@@ -218,11 +218,7 @@ pub struct Memos {
 }
 
 fn header() -> String {
-    format!(
-        "{FORMAT} {} {}\n",
-        env!("CARGO_PKG_VERSION"),
-        crate::cache::exe_identity()
-    )
+    crate::identity::state_header(FORMAT)
 }
 
 impl Memos {

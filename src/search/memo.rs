@@ -30,11 +30,7 @@ pub struct Memo {
 }
 
 fn header() -> String {
-    format!(
-        "{FORMAT} {} {}\n",
-        env!("CARGO_PKG_VERSION"),
-        crate::cache::exe_identity()
-    )
+    crate::identity::state_header(FORMAT)
 }
 
 impl Memo {
