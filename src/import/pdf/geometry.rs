@@ -26,21 +26,15 @@ pub struct Fragment {
 
 impl Fragment {
     /// A fragment from the PDF's coordinates (origin bottom-left, `y` the baseline), or
-    /// `None` when its numbers are not usable (NaN, infinite, negative width).
+    /// `None` when its numbers are not usable (NaN, infinite, negative width or size).
     pub fn from_pdf(
         text: &str,
         x: f64,
         y: f64,
         width: f64,
-        height: f64,
-        font_size: f64,
+        size: f64,
         page_height: f32,
     ) -> Option<Fragment> {
-        let size = if font_size.is_finite() && font_size > 0.0 {
-            font_size
-        } else {
-            height
-        };
         let numbers = [x, y, width, size];
         if numbers.iter().any(|n| !n.is_finite()) || width < 0.0 || size <= 0.0 {
             return None;

@@ -136,7 +136,7 @@ fn fragments_on_one_baseline_join_with_spaces_only_at_gaps() {
 
 #[test]
 fn boxes_are_measured_from_the_top_left_corner() {
-    let fragment = Fragment::from_pdf("第5号", 100.0, 742.0, 30.0, 10.0, 10.0, 842.0).unwrap();
+    let fragment = Fragment::from_pdf("第5号", 100.0, 742.0, 30.0, 10.0, 842.0).unwrap();
     assert_eq!(fragment.baseline, 100.0);
     let line = &lines(vec![fragment])[0];
     let bbox = line.bbox.unwrap();
@@ -147,9 +147,9 @@ fn boxes_are_measured_from_the_top_left_corner() {
 
 #[test]
 fn unusable_numbers_are_dropped() {
-    assert!(Fragment::from_pdf("x", f64::NAN, 1.0, 1.0, 1.0, 1.0, 842.0).is_none());
-    assert!(Fragment::from_pdf("x", 1.0, f64::INFINITY, 1.0, 1.0, 1.0, 842.0).is_none());
-    assert!(Fragment::from_pdf("x", 1.0, 1.0, -3.0, 1.0, 1.0, 842.0).is_none());
-    assert!(Fragment::from_pdf("x", 1.0, 1.0, 1.0, 0.0, 0.0, 842.0).is_none());
+    assert!(Fragment::from_pdf("x", f64::NAN, 1.0, 1.0, 1.0, 842.0).is_none());
+    assert!(Fragment::from_pdf("x", 1.0, f64::INFINITY, 1.0, 1.0, 842.0).is_none());
+    assert!(Fragment::from_pdf("x", 1.0, 1.0, -3.0, 1.0, 842.0).is_none());
+    assert!(Fragment::from_pdf("x", 1.0, 1.0, 1.0, 0.0, 842.0).is_none());
     assert!(lines(Vec::new()).is_empty());
 }

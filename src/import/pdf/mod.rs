@@ -1,19 +1,24 @@
 //! Reading a printed issue from a PDF: its text layer as pages of positioned lines.
 //!
-//! The PDF crate (`oxidize-pdf`) decodes fonts and content streams and hands back text
-//! fragments with their place on the page; [`geometry`] turns those into lines in reading
-//! order. Everything about the crate lives in this file, so that swapping it touches one place.
-//! A hostile or damaged file must give a [`PdfError`], never a panic: the crate's calls run
-//! under `catch_unwind`, and what comes back is checked before it is used.
+//! The PDF crate (`oxidize-pdf`) parses the file and its content streams. A page whose fonts
+//! are all composite fonts with a predefined Chinese CMap is then read by [`text`] (the crate
+//! reads them right but slowly); every other page's text comes from the crate's own text
+//! extraction. Either way the text comes as pieces with their place on the page, which
+//! [`geometry`] turns into lines in reading order. A hostile or damaged file must give a
+//! [`PdfError`], never a panic: the crate's calls run under `catch_unwind`, and what comes
+//! back is checked before it is used.
 
+mod cmap;
+mod font;
 mod geometry;
+mod text;
 
 use std::fmt;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use oxidize_pdf::parser::content::{ContentOperation, ContentParser};
-use oxidize_pdf::parser::{ParseError, PdfDocument, PdfReader};
+use oxidize_pdf::parser::{ParseError, ParsedPage, PdfDocument, PdfReader};
 use oxidize_pdf::text::ExtractionOptions;
 use rayon::prelude::*;
 
@@ -55,6 +60,26 @@ const HEADER_WINDOW: usize = 1024;
 ///
 /// A page that draws an image but has no text is returned as `scanned` with no lines.
 pub fn read(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
+    read_by(bytes, Route::Own)
+}
+
+/// [`read`] with every page's text through the crate, for the tests and the bench that
+/// compare the two ways.
+#[doc(hidden)]
+pub fn read_through_crate(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
+    read_by(bytes, Route::Crate)
+}
+
+/// Which pages [`text`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Those it can read.
+    Own,
+    /// None.
+    Crate,
+}
+
+fn read_by(bytes: &[u8], route: Route) -> Result<Vec<Page>, PdfError> {
     if bytes.is_empty() {
         return Err(PdfError::Empty);
     }
@@ -65,7 +90,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     quiet_crate_panics();
     // The crate keeps caches in RefCells; nothing of it outlives a panic, so unwinding
     // through it cannot leave state behind that we would observe.
-    match catch_unwind(AssertUnwindSafe(|| read_pages(bytes))) {
+    match catch_unwind(AssertUnwindSafe(|| read_pages(bytes, route))) {
         Ok(result) => result,
         Err(_) => Err(PdfError::Damaged(
             "the PDF reader gave up on its structure".to_owned(),
@@ -92,21 +117,20 @@ fn quiet_crate_panics() {
     });
 }
 
-fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
+fn read_pages(bytes: &[u8], route: Route) -> Result<Vec<Page>, PdfError> {
     let document = open(bytes)?;
     let count = document.page_count().map_err(parse_error)?;
     // Pages are read in parallel, each worker with its own document: the crate's documents
     // cannot be shared between threads, and opening one again costs little next to reading
-    // a page in a font with a predefined CMap (see the README's measurements). Nor does
-    // parsing the fonts again for each page: keeping one `TextExtractor` (which caches
-    // fonts by object) per worker was measured to change nothing.
+    // a page (see the README's measurements). Each worker keeps the fonts it has read.
     (0..count)
         .into_par_iter()
         .map_init(
-            || open(bytes),
-            |document, index| {
+            || (open(bytes), text::FontCache::default()),
+            |(document, fonts), index| {
                 let document = document.as_ref().map_err(Clone::clone)?;
-                read_page(document, index).map_err(|error| match error {
+                let fonts = (route == Route::Own).then_some(fonts);
+                read_page(document, index, fonts).map_err(|error| match error {
                     PdfError::Damaged(why) => {
                         PdfError::Damaged(format!("page {}: {why}", index + 1))
                     }
@@ -143,33 +167,36 @@ fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
     Ok(PdfDocument::new(reader))
 }
 
-fn read_page(document: &PdfDocument<Cursor<&[u8]>>, index: u32) -> Result<Page, PdfError> {
+/// Page `index`, its text read by [`text`] when `fonts` is given and the page allows it.
+fn read_page(
+    document: &PdfDocument<Cursor<&[u8]>>,
+    index: u32,
+    fonts: Option<&mut text::FontCache>,
+) -> Result<Page, PdfError> {
     let page = document.get_page(index).map_err(parse_error)?;
     let [x0, y0, x1, y1] = page.media_box;
     let (width, height) = ((x1 - x0) as f32, (y1 - y0) as f32);
-    let text = document
-        .extract_text_from_page_with_options(index, options())
-        .map_err(parse_error)?;
-    let fragments: Vec<Fragment> = text
-        .fragments
+    let operations = operations(document, &page);
+    let own = fonts.and_then(|cache| {
+        let resources = resources(document, &page);
+        let fonts = text::page_fonts(document, resources.as_ref(), operations.as_deref()?, cache)?;
+        text::shown(operations.as_deref()?, &fonts)
+    });
+    let shown = match own {
+        Some(shown) => shown,
+        None => crate_text(document, index)?,
+    };
+    let fragments: Vec<Fragment> = shown
         .iter()
-        .filter(|f| !f.text.trim().is_empty())
-        .filter_map(|f| {
-            Fragment::from_pdf(
-                &f.text,
-                f.x - x0,
-                f.y - y0,
-                f.width,
-                f.height,
-                f.font_size,
-                height,
-            )
+        .filter(|s| !s.text.trim().is_empty())
+        .filter_map(|s| {
+            Fragment::from_pdf(&s.text, s.x - x0, s.y - y0, s.width, s.font_size, height)
         })
         .collect();
     let size = (width.is_finite() && height.is_finite() && width > 0.0 && height > 0.0)
         .then_some((width, height));
     let lines = geometry::lines(fragments);
-    let scanned = lines.is_empty() && draws_image(document, &page);
+    let scanned = lines.is_empty() && operations.is_some_and(|ops| draws_image(&ops));
     Ok(Page {
         index: index as usize + 1,
         size,
@@ -178,23 +205,60 @@ fn read_page(document: &PdfDocument<Cursor<&[u8]>>, index: u32) -> Result<Page, 
     })
 }
 
-/// Whether the page paints an image (an XObject or an inline image): with no text, a scan.
-fn draws_image(
+/// The page's text as the crate's text extraction gives it.
+fn crate_text(
     document: &PdfDocument<Cursor<&[u8]>>,
-    page: &oxidize_pdf::parser::ParsedPage,
-) -> bool {
-    let Ok(streams) = page.content_streams_with_document(document) else {
-        return false;
-    };
-    streams.iter().any(|stream| {
-        ContentParser::parse(stream).is_ok_and(|ops| {
-            ops.iter().any(|op| {
-                matches!(
-                    op,
-                    ContentOperation::PaintXObject(_) | ContentOperation::InlineImage { .. }
-                )
-            })
+    index: u32,
+) -> Result<Vec<text::Shown>, PdfError> {
+    let text = document
+        .extract_text_from_page_with_options(index, options())
+        .map_err(parse_error)?;
+    Ok(text
+        .fragments
+        .into_iter()
+        .map(|f| text::Shown {
+            text: f.text,
+            x: f.x,
+            y: f.y,
+            width: f.width,
+            // The crate gives a fragment's height as its font size scaled to the page, and
+            // its font size the same way; the height stands in where the size is not usable.
+            font_size: if f.font_size.is_finite() && f.font_size > 0.0 {
+                f.font_size
+            } else {
+                f.height
+            },
         })
+        .collect())
+}
+
+/// The page's content streams as operators, or `None` when they cannot be parsed.
+fn operations(
+    document: &PdfDocument<Cursor<&[u8]>>,
+    page: &ParsedPage,
+) -> Option<Vec<ContentOperation>> {
+    let stream = page.combined_content_stream_with_document(document).ok()?;
+    ContentParser::parse(&stream).ok()
+}
+
+/// The page's resources, its own or inherited, resolved when given by reference.
+fn resources(
+    document: &PdfDocument<Cursor<&[u8]>>,
+    page: &ParsedPage,
+) -> Option<oxidize_pdf::parser::objects::PdfDictionary> {
+    match page.dict.get("Resources") {
+        Some(object) => document.resolve(object).ok()?.as_dict().cloned(),
+        None => page.inherited_resources.clone(),
+    }
+}
+
+/// Whether the page paints an image (an XObject or an inline image): with no text, a scan.
+fn draws_image(operations: &[ContentOperation]) -> bool {
+    operations.iter().any(|op| {
+        matches!(
+            op,
+            ContentOperation::PaintXObject(_) | ContentOperation::InlineImage { .. }
+        )
     })
 }
 
@@ -210,3 +274,7 @@ fn parse_error(error: ParseError) -> PdfError {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod text_tests;
