@@ -22,7 +22,7 @@ use super::templates::template_diagnostic;
 use super::views::DocView;
 use super::{Rendered, Renderer, ToIndex};
 use crate::error::Diagnostic;
-use crate::incremental::Input;
+use crate::incremental::{Input, Reader};
 use crate::output::{Put, Sink, Written};
 use crate::publish;
 use crate::urls;
@@ -63,7 +63,8 @@ impl Drop for SlowPage {
     }
 }
 
-/// A page ready to render: its site path, template, context and the problems found so far.
+/// A page ready to render: its site path, template, context and the problems found so far,
+/// and the reader it reads through what its kind declares ([`Page::reads`]).
 pub(in crate::render) struct Prepared<'r> {
     pub(in crate::render) path: String,
     pub(in crate::render) template: &'static str,
@@ -71,6 +72,8 @@ pub(in crate::render) struct Prepared<'r> {
     pub(in crate::render) problems: Vec<Diagnostic>,
     /// A document page's view, put into `ctx` as `doc` once its body is rendered.
     pub(in crate::render) doc: Option<(usize, DocView<'r>)>,
+    /// The page's reads of bodies, issue notes, issue files and citations.
+    pub(in crate::render) reader: Reader<'r>,
 }
 
 /// The templates every theme must provide: one per page kind (the 404 page is optional).
@@ -102,6 +105,26 @@ impl Page {
                 &[Input::FrontMatter, Input::IssueAssets, Input::IssueNote]
             }
             _ => &[Input::FrontMatter],
+        }
+    }
+
+    /// The name of this kind of page, for the message of a read it did not declare.
+    pub(in crate::render) fn kind(self) -> &'static str {
+        match self {
+            Page::Home => "the home page",
+            Page::Issues => "the issues page",
+            Page::Year(_) => "a year page",
+            Page::Issue(_) => "an issue page",
+            Page::Document(_) => "a document page",
+            Page::Issuers(_) => "the issuers page",
+            Page::Issuer(..) => "an issuer page",
+            Page::Sections => "the sections page",
+            Page::Section(..) => "a section page",
+            Page::Types => "the types page",
+            Page::Type(..) => "a type page",
+            Page::NotFound => "the 404 page",
+            Page::Register => "the register page",
+            Page::Search => "the search page",
         }
     }
 }
@@ -224,6 +247,7 @@ impl<'a> Renderer<'a> {
             ctx: PageCtx::default(),
             problems: Vec::new(),
             doc: None,
+            reader: Reader::new(self.root, self.archive, page.kind(), page.reads()),
         };
         let p = &mut prepared;
         match page {
@@ -352,7 +376,7 @@ impl<'a> Renderer<'a> {
         if let Some((d, view)) = &mut prepared.doc {
             view.body = match body_html.take() {
                 Some(html) => html,
-                None => self.body_html(*d, &mut prepared.problems),
+                None => self.body_html(*d, &prepared.reader, &mut prepared.problems),
             };
             ctx.insert("doc", view);
         }
