@@ -412,3 +412,101 @@ impl<'a> Renderer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+    use crate::incremental::{Input, Reader};
+
+    /// Where a page's kind stands in [`every_kind`]; a new kind does not compile until it
+    /// has a place here.
+    fn place(page: Page) -> usize {
+        match page {
+            Page::Home => 0,
+            Page::Issues => 1,
+            Page::Year(_) => 2,
+            Page::Issue(_) => 3,
+            Page::Document(_) => 4,
+            Page::Issuers(_) => 5,
+            Page::Issuer(..) => 6,
+            Page::Sections => 7,
+            Page::Section(..) => 8,
+            Page::Types => 9,
+            Page::Type(..) => 10,
+            Page::NotFound => 11,
+            Page::Register => 12,
+            Page::Search => 13,
+        }
+    }
+
+    /// A page of every kind, in the order of [`place`].
+    fn every_kind() -> Vec<Page> {
+        let kinds = vec![
+            Page::Home,
+            Page::Issues,
+            Page::Year(0),
+            Page::Issue(0),
+            Page::Document(0),
+            Page::Issuers(0),
+            Page::Issuer(0, 0),
+            Page::Sections,
+            Page::Section(0, 0),
+            Page::Types,
+            Page::Type(0, 0),
+            Page::NotFound,
+            Page::Register,
+            Page::Search,
+        ];
+        let places: Vec<usize> = kinds.iter().map(|&p| place(p)).collect();
+        assert_eq!(
+            places,
+            (0..kinds.len()).collect::<Vec<_>>(),
+            "one of each kind"
+        );
+        kinds
+    }
+
+    #[test]
+    fn every_page_kind_declares_the_front_matter_and_has_its_own_name() {
+        let kinds = every_kind();
+        for &page in &kinds {
+            assert!(
+                page.reads().contains(&Input::FrontMatter),
+                "{page:?} does not declare the front matter"
+            );
+        }
+        let mut names: Vec<&str> = kinds.iter().map(|p| p.kind()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), kinds.len(), "two kinds share a name");
+    }
+
+    /// The message of the panic `f` raises, if it raises one.
+    fn panic_message(f: impl FnOnce()) -> Option<String> {
+        let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err()?;
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    fn a_page_that_reads_what_its_kind_does_not_declare_fails_in_tests() {
+        let archive = crate::content::Archive::default();
+        let root = std::path::Path::new("/nonexistent-gazette-site");
+        for page in every_kind() {
+            let reader = Reader::new(root, &archive, page.kind(), page.reads());
+            for &input in Input::ALL {
+                let failed = panic_message(|| reader.read(input, ()));
+                if page.reads().contains(&input) {
+                    assert_eq!(failed, None, "{page:?} fails a declared read of {input:?}");
+                } else {
+                    let message =
+                        failed.unwrap_or_else(|| panic!("{page:?} reads {input:?} undeclared"));
+                    let want = format!("{} reads {input:?} but does not declare it", page.kind());
+                    assert!(message.contains(&want), "{message}");
+                }
+            }
+        }
+    }
+}
