@@ -375,11 +375,12 @@ impl<'a> Reader<'a> {
         doc.body.read(&doc.source).unwrap_or_default()
     }
 
-    /// The body of document `d`, the page's own document.
-    pub fn own_body(&self, d: usize) -> String {
+    /// The body of document `d`, the page's own document, or why it cannot be read (the
+    /// page reports it).
+    pub fn own_body(&self, d: usize) -> Result<String, crate::error::Diagnostic> {
         self.check(Input::OwnBody);
         let doc = &self.archive.documents[d];
-        doc.body.read(&doc.source).unwrap_or_default()
+        doc.body.read(&doc.source)
     }
 
     /// Issue `i`'s note.

@@ -360,43 +360,58 @@ fn stretches(
         .collect()
 }
 
-/// Finds and removes the furniture of `pages`; `sections` are the site's 栏目 names.
-pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
-    let (vpages, positioned, foot) = split_pages(pages);
-    let groups = candidates(&vpages, positioned);
-    let min_pages = if positioned {
-        (vpages.len() * 3 / 10).max(2)
-    } else {
-        2
-    };
-    let mut heads: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut head_section: BTreeMap<usize, String> = BTreeMap::new();
-    let mut tails: BTreeSet<String> = BTreeSet::new();
-    // The section each head's shape names, for the same head met inside a page's text.
-    let mut shape_section: BTreeMap<String, Option<String>> = BTreeMap::new();
+/// The running heads found, and what they say of their pages' sections.
+#[derive(Default)]
+struct Heads {
+    /// Every running head, by printed page and line.
+    at: BTreeSet<(usize, usize)>,
+    /// The section each page's head names ("" for a head that names none).
+    section: BTreeMap<usize, String>,
+    /// What the heads print after their common part (a section's name as they print it).
+    tails: BTreeSet<String>,
+    /// The section each head's shape names, for the same head met inside a page's text.
+    shape_section: BTreeMap<String, Option<String>>,
+}
+
+/// How many characters of their shape all `members` share, from the start.
+fn common_prefix(members: &[Member]) -> usize {
+    members
+        .iter()
+        .skip(1)
+        .fold(members[0].2.chars().count(), |n, m| {
+            members[0]
+                .2
+                .chars()
+                .zip(m.2.chars())
+                .take(n)
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+}
+
+/// The running heads among the candidate lines `groups`: a group met on at least
+/// `min_pages` printed pages is one; where its members' words differ after the part they
+/// share, what follows names the section of the member's page (`sections` are the site's
+/// 栏目 names).
+fn running_heads(
+    vpages: &[VPage<'_>],
+    groups: &BTreeMap<(String, String), Vec<Member>>,
+    min_pages: usize,
+    sections: &[String],
+) -> Heads {
+    let mut heads = Heads::default();
     for members in groups.values() {
         let distinct: BTreeSet<usize> = members.iter().map(|m| m.0).collect();
         if distinct.len() < min_pages {
             continue;
         }
         // The part every member shares; what follows it may name the section.
-        let common = members
-            .iter()
-            .skip(1)
-            .fold(members[0].2.chars().count(), |n, m| {
-                members[0]
-                    .2
-                    .chars()
-                    .zip(m.2.chars())
-                    .take(n)
-                    .take_while(|(a, b)| a == b)
-                    .count()
-            });
+        let common = common_prefix(members);
         // Heads whose words are all the same name no section.
         let varying = members.iter().any(|m| m.2.chars().count() > common);
         for (p, i, shape) in members {
-            heads.insert((*p, *i));
-            shape_section.entry(shape.clone()).or_insert(None);
+            heads.at.insert((*p, *i));
+            heads.shape_section.entry(shape.clone()).or_insert(None);
             if !varying {
                 continue;
             }
@@ -413,34 +428,69 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                 // A head without a section's name (`…（总第208期）` alone) says the page
                 // belongs to none: recorded as "".
                 if !tail.is_empty() {
-                    tails.insert(tail.to_string());
+                    heads.tails.insert(tail.to_string());
                 }
                 if tail.is_empty()
                     || sections.iter().any(|s| s == tail)
                     || tail.chars().count() >= 2
                 {
-                    head_section.insert(*p, tail.to_string());
-                    shape_section.insert(shape.clone(), Some(tail.to_string()));
+                    heads.section.insert(*p, tail.to_string());
+                    heads
+                        .shape_section
+                        .insert(shape.clone(), Some(tail.to_string()));
                 }
             }
         }
     }
+    heads
+}
+
+/// Finds and removes the furniture of `pages`; `sections` are the site's 栏目 names.
+pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
+    let (vpages, positioned, foot) = split_pages(pages);
+    let groups = candidates(&vpages, positioned);
+    let min_pages = if positioned {
+        (vpages.len() * 3 / 10).max(2)
+    } else {
+        2
+    };
+    let heads = running_heads(&vpages, &groups, min_pages, sections);
     let mid_heads = if positioned {
         BTreeMap::new()
     } else {
-        mid_heads(&vpages, &heads, &shape_section)
+        mid_heads(&vpages, &heads.at, &heads.shape_section)
     };
     let text_pages = !positioned && pages.len() == 1;
-    let stretches = stretches(&vpages, &heads, &mid_heads, text_pages);
+    let stretches = stretches(&vpages, &heads.at, &mid_heads, text_pages);
     let numbers = pages::assign(&stretches, text_pages, foot);
     let mut out = Cleaned {
         inferred_pages: numbers.iter().flatten().any(|n| n.inferred),
         ..Cleaned::default()
     };
+    walk_lines(
+        pages, &vpages, &heads, &mid_heads, &numbers, sections, &mut out,
+    );
+    first_section_before(&mut out.lines);
+    out
+}
+
+/// Walks the lines of every printed page, adding to `out` the furniture taken out (page
+/// numbers, running heads: `heads` and those inside the text, `mid_heads`) and the lines of
+/// text left, each with its printed page (`numbers`), its head's section and whether it is
+/// a section's banner.
+fn walk_lines(
+    pages: &[Page],
+    vpages: &[VPage<'_>],
+    heads: &Heads,
+    mid_heads: &BTreeMap<(usize, usize), Option<String>>,
+    numbers: &[Vec<pages::PageNo>],
+    sections: &[String],
+    out: &mut Cleaned,
+) {
     let mut section: Option<String> = None;
     let mut blank = true;
     for (p, v) in vpages.iter().enumerate() {
-        if let Some(s) = head_section.get(&p) {
+        if let Some(s) = heads.section.get(&p) {
             section = Some(s.clone());
         }
         let mut page_break = p > 0;
@@ -476,7 +526,7 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                 page_break = true;
                 continue;
             }
-            if heads.contains(&(p, i)) {
+            if heads.at.contains(&(p, i)) {
                 out.removed.push(Removed {
                     at,
                     text: raw.trim().into(),
@@ -490,7 +540,7 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
                 continue;
             }
             let bare: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-            let banner = (sections.contains(&bare) || tails.contains(&bare)).then_some(bare);
+            let banner = (sections.contains(&bare) || heads.tails.contains(&bare)).then_some(bare);
             out.lines.push(Text {
                 text,
                 raw: raw.trim_end().to_string(),
@@ -508,21 +558,18 @@ pub fn clean(pages: &[Page], sections: &[String]) -> Cleaned {
         }
         blank = true;
     }
-    // Pages before the first running head take the section of the first one.
-    if let Some(first) = out
-        .lines
+}
+
+/// Pages before the first running head take the section of the first one (that names one).
+fn first_section_before(lines: &mut [Text]) {
+    if let Some(first) = lines
         .iter()
         .find_map(|l| l.head_section.clone().filter(|s| !s.is_empty()))
     {
-        for l in out
-            .lines
-            .iter_mut()
-            .take_while(|l| l.head_section.is_none())
-        {
+        for l in lines.iter_mut().take_while(|l| l.head_section.is_none()) {
             l.head_section = Some(first.clone());
         }
     }
-    out
 }
 
 #[cfg(test)]

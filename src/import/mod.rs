@@ -129,6 +129,61 @@ fn printed_serial(removed: &[furniture::Removed]) -> Option<PrintedSerial> {
 /// Imports `pages` with the site's settings (its sections and series): a pure function.
 pub fn import(pages: &[Page], config: &Config) -> Imported {
     // Suspicious characters, radicals mapped, before anything reads the text.
+    let (pages, mut suspicious) = repair_characters(pages);
+    // Two columns extracted side by side: left column first.
+    let (pages, columns) = columns::repair(pages);
+    for (page, line) in &columns {
+        suspicious.push(Note {
+            at: Some(Where {
+                line: *line,
+                page: *page,
+            }),
+            kind: "reading-order",
+            message: "two columns printed side by side: read the left one, then the right one"
+                .into(),
+        });
+    }
+    let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
+    let mut cleaned = furniture::clean(&pages, &sections);
+    let toc = contents::take(&mut cleaned.lines);
+    let items = split::split(
+        &cleaned.lines,
+        sections.first().map(String::as_str),
+        &split_defaults(&sections),
+    );
+    let printed: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.doc_number.as_ref().map(|n| n.0.to_string()))
+        .collect();
+    let mut positions: BTreeMap<String, u32> = BTreeMap::new();
+    let mut drafts: Vec<Draft> = Vec::new();
+    for item in &items {
+        let section = item.section.clone().unwrap_or_default();
+        let position = positions.entry(section).or_insert(0);
+        *position += 1;
+        drafts.push(draft(item, *position, &printed, &suspicious));
+    }
+    confirm(&toc, &items, &mut drafts);
+    let names = file_names(&items, config);
+    for (d, name) in drafts.iter_mut().zip(names) {
+        d.file = name;
+    }
+    Imported {
+        drafts,
+        printed_serial: printed_serial(&cleaned.removed),
+        furniture: cleaned.removed,
+        inferred_pages: cleaned.inferred_pages,
+        scanned: pages
+            .iter()
+            .filter(|p| p.scanned)
+            .map(|p| p.index)
+            .collect(),
+    }
+}
+
+/// `pages` with their suspicious characters repaired (radical forms mapped,
+/// [`chars::repair`]), and a note for each one found.
+fn repair_characters(pages: &[Page]) -> (Vec<Page>, Vec<Note>) {
     let mut pages = pages.to_vec();
     let mut suspicious: Vec<Note> = Vec::new();
     for page in &mut pages {
@@ -158,103 +213,68 @@ pub fn import(pages: &[Page], config: &Config) -> Imported {
             line.text = text;
         }
     }
-    // Two columns extracted side by side: left column first.
-    let (pages, columns) = columns::repair(pages);
-    for (page, line) in &columns {
-        suspicious.push(Note {
-            at: Some(Where {
-                line: *line,
-                page: *page,
-            }),
-            kind: "reading-order",
-            message: "two columns printed side by side: read the left one, then the right one"
-                .into(),
-        });
-    }
-    let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
-    let mut cleaned = furniture::clean(&pages, &sections);
-    let toc = contents::take(&mut cleaned.lines);
+    (pages, suspicious)
+}
+
+/// The sections of `sections` an item goes to when its text names none: documents, briefs
+/// and the chronicle of events.
+fn split_defaults(sections: &[String]) -> split::Defaults<'_> {
     // Where `gazette new doc` puts a document: 文件发布, or the first section.
     let documents = sections
         .iter()
         .find(|s| *s == "文件发布")
         .or(sections.first());
     let by_name = |f: &dyn Fn(&str) -> bool| sections.iter().find(|s| f(s)).map(String::as_str);
-    let defaults = split::Defaults {
+    split::Defaults {
         documents: documents.map(String::as_str),
         briefs: by_name(&|s| s.ends_with("简讯")),
         chronicle: by_name(&|s| s.ends_with("记事") || s.ends_with("大事记")),
-    };
-    let items = split::split(
-        &cleaned.lines,
-        sections.first().map(String::as_str),
-        &defaults,
-    );
-    let printed: Vec<String> = items
-        .iter()
-        .filter_map(|i| i.doc_number.as_ref().map(|n| n.0.to_string()))
-        .collect();
-    let mut positions: BTreeMap<String, u32> = BTreeMap::new();
-    let mut drafts: Vec<Draft> = Vec::new();
-    for item in &items {
-        let section = item.section.clone().unwrap_or_default();
-        let position = positions.entry(section).or_insert(0);
-        *position += 1;
-        let fields = front::fields(item, *position);
-        let (body, guesses) = markup::markdown(&item.blocks, item.doc_number.is_none());
-        let mut notes = item_notes(item, &guesses);
-        notes.extend(
-            suspicious
-                .iter()
-                .filter(|n| n.at.is_some_and(|at| covers(item, at)))
-                .cloned(),
-        );
-        let title = item
-            .title
-            .as_ref()
-            .map_or_else(|| item.section.clone().unwrap_or_default(), |t| t.0.clone());
-        let unpublished: Vec<String> = guesses
-            .listed
+    }
+}
+
+/// The draft of `item`, the `position`th of its section (its file name is given later):
+/// its front matter and Markdown, with the notes for review — its own, the `suspicious`
+/// characters within it, and the documents it lists that the issue does not print (of
+/// those `printed`).
+fn draft(item: &split::Item, position: u32, printed: &[String], suspicious: &[Note]) -> Draft {
+    let fields = front::fields(item, position);
+    let (body, guesses) = markup::markdown(&item.blocks, item.doc_number.is_none());
+    let mut notes = item_notes(item, &guesses);
+    notes.extend(
+        suspicious
             .iter()
-            .filter(|n| !printed.contains(n))
-            .cloned()
-            .collect();
-        if !unpublished.is_empty() {
-            notes.push(Note {
-                at: guesses.tables.first().copied(),
-                kind: "unpublished",
-                message: format!(
-                    "listed but not printed in this issue: {} (extra.unpublished)",
-                    unpublished.join(", ")
-                ),
-            });
-        }
-        let text = front::file_text(&fields, item.editorial_title, &unpublished, &body);
-        drafts.push(Draft {
-            file: String::new(),
-            title,
-            start: item.start,
-            start_reason: item.start_reason,
-            fields,
-            notes,
-            text,
+            .filter(|n| n.at.is_some_and(|at| covers(item, at)))
+            .cloned(),
+    );
+    let title = item
+        .title
+        .as_ref()
+        .map_or_else(|| item.section.clone().unwrap_or_default(), |t| t.0.clone());
+    let unpublished: Vec<String> = guesses
+        .listed
+        .iter()
+        .filter(|n| !printed.contains(n))
+        .cloned()
+        .collect();
+    if !unpublished.is_empty() {
+        notes.push(Note {
+            at: guesses.tables.first().copied(),
+            kind: "unpublished",
+            message: format!(
+                "listed but not printed in this issue: {} (extra.unpublished)",
+                unpublished.join(", ")
+            ),
         });
     }
-    confirm(&toc, &items, &mut drafts);
-    let names = file_names(&items, config);
-    for (d, name) in drafts.iter_mut().zip(names) {
-        d.file = name;
-    }
-    Imported {
-        drafts,
-        printed_serial: printed_serial(&cleaned.removed),
-        furniture: cleaned.removed,
-        inferred_pages: cleaned.inferred_pages,
-        scanned: pages
-            .iter()
-            .filter(|p| p.scanned)
-            .map(|p| p.index)
-            .collect(),
+    let text = front::file_text(&fields, item.editorial_title, &unpublished, &body);
+    Draft {
+        file: String::new(),
+        title,
+        start: item.start,
+        start_reason: item.start_reason,
+        fields,
+        notes,
+        text,
     }
 }
 

@@ -10,6 +10,7 @@ use super::links::PageLinks;
 use super::{Renderer, memo, root_for};
 use crate::content::markdown::{self, Citation};
 use crate::error::Diagnostic;
+use crate::incremental::Reader;
 use crate::urls;
 
 /// A document body rendered to HTML.
@@ -134,15 +135,15 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Renders one document's Markdown body.
-    pub(super) fn render_body(&self, d: usize) -> Body {
+    /// Renders one document's Markdown body, read through its page's `reader`.
+    pub(super) fn render_body(&self, d: usize, reader: &Reader<'_>) -> Body {
         let doc = &self.archive.documents[d];
         let root = root_for(self.config, &self.index.doc_paths[d]);
         let links = PageLinks::document(self, &root, d);
         let mut body = Body::default();
         self.reads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let text = match doc.body.read(&doc.source) {
+        let text = match reader.own_body(d) {
             Ok(text) => text,
             Err(d) => {
                 body.problems.push(d);
@@ -160,10 +161,16 @@ impl<'a> Renderer<'a> {
         body
     }
 
-    /// Renders document `d`'s body, adding its problems to `problems`; notes the digest of
-    /// its HTML for the page's fingerprint and the body's memo.
-    pub(super) fn body_html(&self, d: usize, problems: &mut Vec<Diagnostic>) -> String {
-        let body = self.render_body(d);
+    /// Renders document `d`'s body (read through its page's `reader`), adding its problems
+    /// to `problems`; notes the digest of its HTML for the page's fingerprint and the body's
+    /// memo.
+    pub(super) fn body_html(
+        &self,
+        d: usize,
+        reader: &Reader<'_>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> String {
+        let body = self.render_body(d, reader);
         problems.extend(body.problems);
         let _ = self.bodies[d].html.set(memo::html_digest(&body.html));
         body.html
@@ -199,17 +206,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Whether issue `i`'s note renders without problems.
-    pub(super) fn note_is_clean(&self, i: usize) -> bool {
+    /// Whether issue `i`'s note, read through the `reader` of a page that shows it, renders
+    /// without problems.
+    pub(super) fn note_is_clean(&self, i: usize, reader: &Reader<'_>) -> bool {
         let issue = &self.archive.issues[i];
-        if issue.note.trim().is_empty() {
+        let note = reader.issue_note(i);
+        if note.trim().is_empty() {
             return true;
         }
         let root = root_for(self.config, &urls::issue(issue.year, issue.number));
         let links = PageLinks::issue(self, &root, i);
         let mut problems = Vec::new();
         self.markdown(
-            &issue.note,
+            note,
             &issue.source,
             issue.note_line,
             &links,

@@ -73,12 +73,15 @@ impl<'a> Renderer<'a> {
         let (Some(cache), dir) = self.cache? else {
             return None;
         };
+        let reader = incremental::Reader::new(self.root, self.archive, page.kind(), page.reads());
         let own_unchanged = |input| match (input, page) {
             (Input::OwnBody, Page::Document(d)) => {
                 self.sources.reused(&self.archive.documents[d].source) && self.bodies[d].clean
             }
-            (Input::IssueNote, Page::Issue(i)) => self.note_is_clean(i),
-            (Input::IssueNote, _) => self.latest_issue().is_none_or(|i| self.note_is_clean(i)),
+            (Input::IssueNote, Page::Issue(i)) => self.note_is_clean(i, &reader),
+            (Input::IssueNote, _) => self
+                .latest_issue()
+                .is_none_or(|i| self.note_is_clean(i, &reader)),
             _ => false,
         };
         if !self
@@ -211,7 +214,7 @@ impl<'a> Renderer<'a> {
         if let Some((d, _)) = &prepared.doc
             && self.bodies[*d].html.get().is_none()
         {
-            body_html = Some(self.body_html(*d, &mut prepared.problems));
+            body_html = Some(self.body_html(*d, &prepared.reader, &mut prepared.problems));
         }
         (Some(self.fingerprint(prepared)), body_html)
     }

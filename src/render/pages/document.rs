@@ -6,6 +6,7 @@ use tera::Value;
 
 use super::Prepared;
 use crate::content::Document;
+use crate::incremental::{Input, Reader};
 use crate::render::Renderer;
 use crate::render::views::*;
 use crate::urls;
@@ -25,7 +26,7 @@ impl<'a> Renderer<'a> {
             &urls::issue(issue.year, issue.number),
         ));
         let mut ctx = self.context(&page.path, "document", &doc.title, crumbs);
-        page.doc = Some((d, self.doc_view(d)));
+        page.doc = Some((d, self.doc_view(d, &page.reader)));
         ctx.insert_lazy("jsonld", self.facts.document_ld(d), move |ld| {
             Value::safe_string(&self.facts.document_jsonld(ld))
         });
@@ -33,9 +34,11 @@ impl<'a> Renderer<'a> {
         page.ctx = ctx;
     }
 
-    /// A document's view, its body left empty.
-    pub(in crate::render) fn doc_view<'d>(&'d self, d: usize) -> DocView<'d> {
+    /// A document's view, its body left empty; what it cites and what cites it are read
+    /// through `reader`.
+    pub(in crate::render) fn doc_view<'d>(&'d self, d: usize, reader: &Reader<'_>) -> DocView<'d> {
         let doc: &'d Document = &self.archive.documents[d];
+        let citations = reader.read(Input::Citations, &self.citations);
         let siblings = &self.index.issue_documents[doc.issue];
         let at = siblings
             .iter()
@@ -82,14 +85,14 @@ impl<'a> Renderer<'a> {
             subjects: &doc.subjects,
             extra: &doc.extra,
             body: String::new(),
-            cites: self.citations.cites[d]
+            cites: citations.cites[d]
                 .iter()
                 .map(|(number, target)| CitedRef {
                     doc_number: number.to_string(),
                     doc: target.map(|t| self.doc_summary(t)),
                 })
                 .collect(),
-            cited_by: self.citations.cited_by[d]
+            cited_by: citations.cited_by[d]
                 .iter()
                 .map(|&k| self.doc_summary(k))
                 .collect(),

@@ -15,7 +15,7 @@ impl<'a> Renderer<'a> {
         ctx.insert(
             "latest",
             self.latest_issue()
-                .map(|i| self.issue_view(i, &root, &mut page.problems)),
+                .map(|i| self.issue_view(i, &root, &page.reader, &mut page.problems)),
         );
         let recent: Vec<Shared> = self
             .index

@@ -4,6 +4,7 @@ use tera::Value;
 
 use super::Prepared;
 use crate::error::Diagnostic;
+use crate::incremental::Reader;
 use crate::render::links::PageLinks;
 use crate::render::views::*;
 use crate::render::{Renderer, root_for};
@@ -19,16 +20,20 @@ impl<'a> Renderer<'a> {
         let title = format!("{}（总第{}期）", issue.label(), issue.serial);
         let mut ctx = self.context(&page.path, "issue", &title, self.year_crumbs(issue.year));
         let root = root_for(self.config, &page.path);
-        ctx.insert("issue", self.issue_view(i, &root, &mut page.problems));
+        let view = self.issue_view(i, &root, &page.reader, &mut page.problems);
+        ctx.insert("issue", view);
         ctx.insert_value("jsonld", Value::safe_string(&self.facts.issue_jsonld(i)));
         page.template = TEMPLATE;
         page.ctx = ctx;
     }
 
+    /// Issue `i`'s view for a page at `root`; its note and its files' sizes are read through
+    /// `reader`, the note's problems added to `problems`.
     pub(in crate::render) fn issue_view(
         &self,
         i: usize,
         root: &str,
+        reader: &Reader<'_>,
         problems: &mut Vec<Diagnostic>,
     ) -> IssueView {
         let issue = &self.archive.issues[i];
@@ -51,19 +56,13 @@ impl<'a> Renderer<'a> {
                 .documents
                 .push(self.doc_summary(d));
         }
-        let issue_dir = self
-            .root
-            .join(crate::content::CONTENT_DIR)
-            .join(issue.dir());
         let assets: Vec<Asset> = issue
             .assets
             .iter()
             .map(|a| Asset {
                 name: a.clone(),
                 href: urls::issue_file(&base, a),
-                size: std::fs::metadata(issue_dir.join(a))
-                    .map(|m| m.len())
-                    .unwrap_or(0),
+                size: reader.asset_size(i, a),
             })
             .collect();
         // Issues in `years` run newest first; prev is the older neighbour.
@@ -72,7 +71,7 @@ impl<'a> Renderer<'a> {
         IssueView {
             summary: self.issue_summaries[i].clone(),
             note: self.markdown(
-                &issue.note,
+                reader.issue_note(i),
                 &issue.source,
                 issue.note_line,
                 &links,

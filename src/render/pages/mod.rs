@@ -22,7 +22,7 @@ use super::templates::template_diagnostic;
 use super::views::DocView;
 use super::{Rendered, Renderer, ToIndex};
 use crate::error::Diagnostic;
-use crate::incremental::Input;
+use crate::incremental::{Input, Reader};
 use crate::output::{Put, Sink, Written};
 use crate::publish;
 use crate::urls;
@@ -63,7 +63,8 @@ impl Drop for SlowPage {
     }
 }
 
-/// A page ready to render: its site path, template, context and the problems found so far.
+/// A page ready to render: its site path, template, context and the problems found so far,
+/// and the reader it reads through what its kind declares ([`Page::reads`]).
 pub(in crate::render) struct Prepared<'r> {
     pub(in crate::render) path: String,
     pub(in crate::render) template: &'static str,
@@ -71,6 +72,8 @@ pub(in crate::render) struct Prepared<'r> {
     pub(in crate::render) problems: Vec<Diagnostic>,
     /// A document page's view, put into `ctx` as `doc` once its body is rendered.
     pub(in crate::render) doc: Option<(usize, DocView<'r>)>,
+    /// The page's reads of bodies, issue notes, issue files and citations.
+    pub(in crate::render) reader: Reader<'r>,
 }
 
 /// The templates every theme must provide: one per page kind (the 404 page is optional).
@@ -102,6 +105,26 @@ impl Page {
                 &[Input::FrontMatter, Input::IssueAssets, Input::IssueNote]
             }
             _ => &[Input::FrontMatter],
+        }
+    }
+
+    /// The name of this kind of page, for the message of a read it did not declare.
+    pub(in crate::render) fn kind(self) -> &'static str {
+        match self {
+            Page::Home => "the home page",
+            Page::Issues => "the issues page",
+            Page::Year(_) => "a year page",
+            Page::Issue(_) => "an issue page",
+            Page::Document(_) => "a document page",
+            Page::Issuers(_) => "the issuers page",
+            Page::Issuer(..) => "an issuer page",
+            Page::Sections => "the sections page",
+            Page::Section(..) => "a section page",
+            Page::Types => "the types page",
+            Page::Type(..) => "a type page",
+            Page::NotFound => "the 404 page",
+            Page::Register => "the register page",
+            Page::Search => "the search page",
         }
     }
 }
@@ -224,6 +247,7 @@ impl<'a> Renderer<'a> {
             ctx: PageCtx::default(),
             problems: Vec::new(),
             doc: None,
+            reader: Reader::new(self.root, self.archive, page.kind(), page.reads()),
         };
         let p = &mut prepared;
         match page {
@@ -352,7 +376,7 @@ impl<'a> Renderer<'a> {
         if let Some((d, view)) = &mut prepared.doc {
             view.body = match body_html.take() {
                 Some(html) => html,
-                None => self.body_html(*d, &mut prepared.problems),
+                None => self.body_html(*d, &prepared.reader, &mut prepared.problems),
             };
             ctx.insert("doc", view);
         }
@@ -385,6 +409,104 @@ impl<'a> Renderer<'a> {
                 "write-failed",
                 format!("cannot write the page: {e}"),
             )]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+    use crate::incremental::{Input, Reader};
+
+    /// Where a page's kind stands in [`every_kind`]; a new kind does not compile until it
+    /// has a place here.
+    fn place(page: Page) -> usize {
+        match page {
+            Page::Home => 0,
+            Page::Issues => 1,
+            Page::Year(_) => 2,
+            Page::Issue(_) => 3,
+            Page::Document(_) => 4,
+            Page::Issuers(_) => 5,
+            Page::Issuer(..) => 6,
+            Page::Sections => 7,
+            Page::Section(..) => 8,
+            Page::Types => 9,
+            Page::Type(..) => 10,
+            Page::NotFound => 11,
+            Page::Register => 12,
+            Page::Search => 13,
+        }
+    }
+
+    /// A page of every kind, in the order of [`place`].
+    fn every_kind() -> Vec<Page> {
+        let kinds = vec![
+            Page::Home,
+            Page::Issues,
+            Page::Year(0),
+            Page::Issue(0),
+            Page::Document(0),
+            Page::Issuers(0),
+            Page::Issuer(0, 0),
+            Page::Sections,
+            Page::Section(0, 0),
+            Page::Types,
+            Page::Type(0, 0),
+            Page::NotFound,
+            Page::Register,
+            Page::Search,
+        ];
+        let places: Vec<usize> = kinds.iter().map(|&p| place(p)).collect();
+        assert_eq!(
+            places,
+            (0..kinds.len()).collect::<Vec<_>>(),
+            "one of each kind"
+        );
+        kinds
+    }
+
+    #[test]
+    fn every_page_kind_declares_the_front_matter_and_has_its_own_name() {
+        let kinds = every_kind();
+        for &page in &kinds {
+            assert!(
+                page.reads().contains(&Input::FrontMatter),
+                "{page:?} does not declare the front matter"
+            );
+        }
+        let mut names: Vec<&str> = kinds.iter().map(|p| p.kind()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), kinds.len(), "two kinds share a name");
+    }
+
+    /// The message of the panic `f` raises, if it raises one.
+    fn panic_message(f: impl FnOnce()) -> Option<String> {
+        let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err()?;
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    fn a_page_that_reads_what_its_kind_does_not_declare_fails_in_tests() {
+        let archive = crate::content::Archive::default();
+        let root = std::path::Path::new("/nonexistent-gazette-site");
+        for page in every_kind() {
+            let reader = Reader::new(root, &archive, page.kind(), page.reads());
+            for &input in Input::ALL {
+                let failed = panic_message(|| reader.read(input, ()));
+                if page.reads().contains(&input) {
+                    assert_eq!(failed, None, "{page:?} fails a declared read of {input:?}");
+                } else {
+                    let message =
+                        failed.unwrap_or_else(|| panic!("{page:?} reads {input:?} undeclared"));
+                    let want = format!("{} reads {input:?} but does not declare it", page.kind());
+                    assert!(message.contains(&want), "{message}");
+                }
+            }
         }
     }
 }
