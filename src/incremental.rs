@@ -262,16 +262,17 @@ pub fn bundle_key<'p>(
 }
 
 /// The key of a page's search record (`crate::search`): everything the record is made
-/// from — the record format, the language and the page's URL and HTML (the record is a pure
-/// function of them, so a record kept under this key stands for the page).
-pub fn search_record_key(format: &str, language: &str, url: &str, html: &str) -> [u8; 32] {
+/// from — the record format, the language, the page's URL and its HTML, taken by the SHA-256
+/// the build already has of every file it publishes (the record is a pure function of them,
+/// so a record kept under this key stands for the page, and a page taken as published need
+/// not be read again to find its record).
+pub fn search_record_key(format: &str, language: &str, url: &str, html_sha256: &str) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for part in [format, language, url] {
+    for part in [format, language, url, html_sha256] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    h.update(html.as_bytes());
     h.finalize().into()
 }
 

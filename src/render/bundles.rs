@@ -68,9 +68,9 @@ impl<'a> Renderer<'a> {
                         fingerprint,
                     };
                 }
-                let bundle = self
-                    .published_html(to_index, &part)
-                    .and_then(|pages| indexer.index_year(year, pages));
+                let load = |file: &str| self.read_published(file, &part);
+                let bundle = search_pages(to_index, &part)
+                    .and_then(|pages| indexer.index_year(year, pages, &load));
                 YearDone {
                     year,
                     part,
@@ -178,32 +178,40 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The HTML of the pages to index: as rendered, or read back from the published file.
-    fn published_html(
-        &self,
-        to_index: Vec<ToIndex>,
-        part: &Rendered,
-    ) -> Result<Vec<search::Page>, String> {
-        to_index
-            .into_iter()
-            .map(|k| {
-                let html = match k.html {
-                    Some(html) => html,
-                    None => {
-                        let dir = self.cache.map(|(_, dir)| dir).ok_or("no output folder")?;
-                        let html = dir
-                            .read(&k.file)
-                            .map_err(|e| e.to_string())
-                            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-                            .map_err(|e| format!("cannot read {}: {e}", k.file))?;
-                        if part.files.get(&k.file).map(|d| d.size) != Some(html.len() as u64) {
-                            return Err(format!("{} changed while the site was built", k.file));
-                        }
-                        html
-                    }
-                };
-                Ok(search::Page { url: k.url, html })
-            })
-            .collect()
+    /// The HTML of the page published as `file`, read back (its search record is not kept).
+    fn read_published(&self, file: &str, part: &Rendered) -> Result<String, String> {
+        let dir = self.cache.map(|(_, dir)| dir).ok_or("no output folder")?;
+        let html = dir
+            .read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+            .map_err(|e| format!("cannot read {file}: {e}"))?;
+        if part.files.get(file).map(|d| d.size) != Some(html.len() as u64) {
+            return Err(format!("{file} changed while the site was built"));
+        }
+        Ok(html)
     }
+}
+
+/// The pages to index, each with the SHA-256 its file was published with: the HTML as
+/// rendered, or for a page taken as published, its file.
+fn search_pages(to_index: Vec<ToIndex>, part: &Rendered) -> Result<Vec<search::Page>, String> {
+    to_index
+        .into_iter()
+        .map(|k| {
+            let sha256 = match part.files.get(&k.file) {
+                Some(digest) => digest.sha256.clone(),
+                None => return Err(format!("{} was not published", k.file)),
+            };
+            let html = match k.html {
+                Some(html) => search::Html::Here(html),
+                None => search::Html::Published(k.file),
+            };
+            Ok(search::Page {
+                url: k.url,
+                sha256,
+                html,
+            })
+        })
+        .collect()
 }

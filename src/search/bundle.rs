@@ -97,8 +97,11 @@ impl<'a> YearWord<'a> {
 
     fn size(&self) -> usize {
         let size = |l: &Locations| {
-            let fields: BTreeSet<u16> = l.meta.iter().map(|m| m.0).collect();
-            l.locs.len() + l.meta.len() + fields.len() + 1
+            // The fields a word stands in are few: counted without a set.
+            let fields = (0..l.meta.len())
+                .filter(|&i| !l.meta[..i].iter().any(|m| m.0 == l.meta[i].0))
+                .count();
+            l.locs.len() + l.meta.len() + fields + 1
         };
         self.plain.iter().map(|(_, l)| size(l)).sum::<usize>()
             + self

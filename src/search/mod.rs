@@ -43,13 +43,37 @@ const UNUSED_FILES: &[&str] = &[
 ];
 
 /// A page to index: the URL Pagefind records (relative to the site root, with a leading `/`)
-/// and its HTML.
+/// and its HTML, in memory or as published.
 pub struct Page {
     /// `/documents/wzf/2019/16/index.html`.
     pub url: String,
-    /// The rendered page.
-    pub html: String,
+    /// The SHA-256 of its HTML, lowercase hexadecimal: with the URL, the key of its record.
+    pub sha256: String,
+    /// Its HTML, or the published file that holds it, read only when its record is not kept.
+    pub html: Html,
 }
+
+/// Where a page's HTML is.
+pub enum Html {
+    /// Rendered by this build.
+    Here(String),
+    /// In the published file at this site path.
+    Published(String),
+}
+
+impl Page {
+    /// A page whose HTML is in memory.
+    pub fn new(url: String, html: String) -> Page {
+        Page {
+            url,
+            sha256: crate::cache::FileDigest::of(html.as_bytes()).sha256,
+            html: Html::Here(html),
+        }
+    }
+}
+
+/// Reads a published page's HTML, by site path.
+pub type Load<'a> = &'a (dyn Fn(&str) -> Result<String, String> + Sync);
 
 /// The files of one year's bundle, by site path.
 pub struct Bundle {
@@ -101,12 +125,18 @@ impl Indexer {
             .clone()
     }
 
-    /// Indexes the pages of one year; the bundle's files come back sorted by path.
-    pub fn index_year(&self, year: u16, pages: Vec<Page>) -> Result<Bundle, String> {
+    /// Indexes the pages of one year, reading with `load` the published pages whose records
+    /// are not kept; the bundle's files come back sorted by path.
+    pub fn index_year(
+        &self,
+        year: u16,
+        pages: Vec<Page>,
+        load: Load<'_>,
+    ) -> Result<Bundle, String> {
         let statics = self.statics()?;
         let started = std::time::Instant::now();
         let count = pages.len();
-        let records = self.records(year, pages)?;
+        let records = self.records(year, pages, load)?;
         crate::trace(&format!("search {year}: {count} pages read"), started);
         let started = std::time::Instant::now();
         let kept: Vec<&Record> = records.iter().filter_map(|r| r.as_deref()).collect();
@@ -128,18 +158,29 @@ impl Indexer {
 
     /// The records of a year's pages, in page order (`None`: a page without words); a page
     /// whose URL comes again replaces the earlier one in its place. Each page's HTML is
-    /// dropped once its record is made or found.
-    fn records(&self, year: u16, pages: Vec<Page>) -> Result<Vec<Option<Arc<Record>>>, String> {
+    /// dropped once its record is made; a kept record is found by key without the HTML.
+    fn records(
+        &self,
+        year: u16,
+        pages: Vec<Page>,
+        load: Load<'_>,
+    ) -> Result<Vec<Option<Arc<Record>>>, String> {
         let known = self.memo.as_ref().map(|m| m.read(year)).unwrap_or_default();
         let made: Vec<(String, [u8; 32], Result<Kept, String>)> = pages
             .into_par_iter()
             .map(|page| {
-                let key = memo::key(&page.url, &page.html, &self.language);
+                let key = memo::key(&page.url, &page.sha256, &self.language);
                 let record = match known.get(&key) {
                     Some(r) => Ok(r.clone()),
-                    None => record::record_of(&page.url, &page.html, &self.language)
-                        .map(|r| r.map(Arc::new))
-                        .map_err(|e| format!("cannot index {}: {e}", page.url)),
+                    None => match page.html {
+                        Html::Here(html) => Ok(html),
+                        Html::Published(file) => load(&file),
+                    }
+                    .and_then(|html| {
+                        record::record_of(&page.url, &html, &self.language)
+                            .map(|r| r.map(Arc::new))
+                            .map_err(|e| format!("cannot index {}: {e}", page.url))
+                    }),
                 };
                 (page.url, key, record)
             })

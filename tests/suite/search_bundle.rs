@@ -224,12 +224,12 @@ fn pages_of(out: &Path, all: bool) -> Vec<(String, String)> {
 fn gazette_bundle(pages: &[(String, String)]) -> BTreeMap<String, Vec<u8>> {
     let pages = pages
         .iter()
-        .map(|(url, html)| Page {
-            url: url.clone(),
-            html: html.clone(),
-        })
+        .map(|(url, html)| Page::new(url.clone(), html.clone()))
         .collect();
-    let bundle = Indexer::new("zh-CN").index_year(2000, pages).unwrap();
+    let unread = |file: &str| Err(format!("{file} is not published"));
+    let bundle = Indexer::new("zh-CN")
+        .index_year(2000, pages, &unread)
+        .unwrap();
     bundle
         .files
         .into_iter()
