@@ -23,6 +23,8 @@ pub struct CidFont {
     /// Sorted by first CID, not overlapping.
     widths: Widths,
     default_width: f64,
+    /// The advance of the font's space: see [`CidFont::space_width`].
+    space_width: f64,
 }
 
 /// One character code of a shown string.
@@ -67,11 +69,14 @@ impl CidFont {
             Some(w) => widths(document, &resolve(document, w)?)?,
             None => Vec::new(),
         };
-        Some(CidFont {
+        let mut font = CidFont {
             cmap,
             widths,
             default_width,
-        })
+            space_width: 0.0,
+        };
+        font.space_width = font.find_space_width();
+        Some(font)
     }
 
     /// The glyphs of a shown string, code by code.
@@ -96,6 +101,10 @@ impl CidFont {
     /// The advance of the font's space (the code for U+0020, one byte or two), in
     /// thousandths of the font size; 0 when the CMap has none.
     pub fn space_width(&self) -> f64 {
+        self.space_width
+    }
+
+    fn find_space_width(&self) -> f64 {
         for code in [&b" "[..], &[0, b' '][..]] {
             let (len, cid) = self.cmap.next(code);
             if len == code.len() && cid != 0 {
