@@ -20,7 +20,9 @@
 //! A damaged file is ignored as a whole (a full build); a file published since, deleted or
 //! changed by hand no longer matches its line and is written again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -71,7 +73,7 @@ pub struct Entry {
 /// The files of the last build, by site path.
 #[derive(Debug, Default)]
 pub struct FileCache {
-    entries: HashMap<String, Entry>,
+    entries: FxHashMap<String, Entry>,
     /// The paths of the search files, in order, to find a bundle's files.
     search: std::collections::BTreeSet<String>,
     /// Whether the page fingerprints may be used: the cache was written by this executable
@@ -81,10 +83,9 @@ pub struct FileCache {
     header: String,
     /// The keys of the archive the last build was made from.
     archive: Option<ArchiveKeys>,
-    /// The keys of the publishing outputs (see [`crate::incremental::Keys::of`]): an
-    /// output's files are those whose fingerprint is its key (found when asked, so that no
-    /// second copy of their paths is held).
-    outputs: std::collections::HashSet<String>,
+    /// The files of each publishing output, in path order, by the output's key (see
+    /// [`crate::incremental::Keys::of`]): the files whose fingerprint is that key.
+    outputs: FxHashMap<String, Vec<String>>,
 }
 
 /// What the pages of a build were made from besides its settings, templates and options
@@ -270,10 +271,10 @@ impl FileCache {
         let (made_by, rest) = take_text(&head)?;
         let (archive, rest) = take_text(rest)?;
         let (outputs, _) = take_text(rest)?;
-        let outputs: std::collections::HashSet<String> = outputs
+        let mut outputs: FxHashMap<String, Vec<String>> = outputs
             .split(' ')
             .filter(|k| !k.is_empty())
-            .map(str::to_string)
+            .map(|k| (k.to_string(), Vec::new()))
             .collect();
         let archive = match archive.split_once(' ') {
             Some((front, site)) => Some(ArchiveKeys {
@@ -285,7 +286,7 @@ impl FileCache {
         };
         let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
         let lines: Vec<LineIn> = decode_chunk_list(&chunks)?;
-        let mut entries = HashMap::with_capacity(lines.len());
+        let mut entries = FxHashMap::with_capacity_and_hasher(lines.len(), Default::default());
         let mut search = std::collections::BTreeSet::new();
         for line in lines {
             if line.path.starts_with(crate::urls::SEARCH_DIR) {
@@ -302,6 +303,14 @@ impl FileCache {
                     mtime: line.mtime,
                 },
             );
+        }
+        for (path, entry) in &entries {
+            if let Some(files) = entry.fingerprint.as_ref().and_then(|k| outputs.get_mut(k)) {
+                files.push(path.clone());
+            }
+        }
+        for files in outputs.values_mut() {
+            files.sort_unstable();
         }
         Some(FileCache {
             entries,
@@ -341,19 +350,19 @@ impl FileCache {
     /// published.
     pub fn output_files(&self, dir: &Tree, key: &str) -> Option<Vec<(&str, &Entry)>> {
         use rayon::prelude::*;
-        if !self.fingerprints || !self.outputs.contains(key) {
+        if !self.fingerprints {
             return None;
         }
-        let mut files: Vec<(&str, &Entry)> = self
-            .entries
+        let files: Vec<(&str, &Entry)> = self
+            .outputs
+            .get(key)?
             .iter()
-            .filter(|(_, e)| e.fingerprint.as_deref() == Some(key))
+            .filter_map(|p| self.entries.get_key_value(p))
             .map(|(p, e)| (p.as_str(), e))
             .collect();
         if files.is_empty() {
             return None;
         }
-        files.sort_unstable_by_key(|&(p, _)| p);
         let intact = files.par_iter().all(|(path, entry)| {
             dir.meta(path)
                 .is_ok_and(|meta| matches(&meta, entry.digest.size, entry.mtime))

@@ -139,8 +139,8 @@ fn front_key(root: &std::path::Path, archive: &Archive, sources: &Sources) -> St
     let mut h = key_hasher();
     h.update(b"gazette archive front 1\0");
     h.update(&(archive.documents.len() as u64).to_le_bytes());
-    for d in &archive.documents {
-        h.update(&sources.front(&d.source));
+    for d in 0..archive.documents.len() {
+        h.update(&sources.document(d).front);
     }
     for issue in &archive.issues {
         let record = bincode::serialize(issue).unwrap_or_default();
@@ -175,8 +175,8 @@ fn citations_key(cited: &[Vec<Citation>]) -> String {
 fn bodies_key(archive: &Archive, sources: &Sources) -> String {
     let mut h = key_hasher();
     h.update(b"gazette archive bodies 1\0");
-    for d in &archive.documents {
-        h.update(&sources.digest(&d.source));
+    for d in 0..archive.documents.len() {
+        h.update(&sources.document(d).digest);
     }
     h.finish()
 }
@@ -186,9 +186,9 @@ fn bodies_key(archive: &Archive, sources: &Sources) -> String {
 fn year_bodies_key(archive: &Archive, sources: &Sources, year: u16) -> String {
     let mut h = key_hasher();
     h.update(b"gazette archive year bodies 1\0");
-    for d in &archive.documents {
-        if archive.issues[d.issue].year == year {
-            h.update(&sources.digest(&d.source));
+    for (d, doc) in archive.documents.iter().enumerate() {
+        if archive.issues[doc.issue].year == year {
+            h.update(&sources.document(d).digest);
         }
     }
     h.finish()

@@ -450,13 +450,14 @@ fn claim_paths<'s>(
     doc_paths: &[String],
     by_doc_number: &BTreeMap<String, usize>,
     problems: &mut Vec<Diagnostic>,
-) -> std::collections::HashMap<String, Owner<'s>> {
-    let mut owners: std::collections::HashMap<String, Owner<'_>> =
-        std::collections::HashMap::with_capacity(
+) -> rustc_hash::FxHashMap<String, Owner<'s>> {
+    let mut owners: rustc_hash::FxHashMap<String, Owner<'_>> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(
             2 * archive.documents.len() + 2 * archive.issues.len(),
+            Default::default(),
         );
     fn claim<'s>(
-        owners: &mut std::collections::HashMap<String, Owner<'s>>,
+        owners: &mut rustc_hash::FxHashMap<String, Owner<'s>>,
         path: String,
         owner: Owner<'s>,
         problems: &mut Vec<Diagnostic>,
@@ -528,7 +529,7 @@ fn claim_paths<'s>(
 
 /// Every site path that exists: the files claimed, and every list page.
 fn site_paths(
-    owned: std::collections::HashMap<String, Owner<'_>>,
+    owned: rustc_hash::FxHashMap<String, Owner<'_>>,
     years: &[(u16, Vec<usize>)],
     issuers: &[IssuerEntry],
     config: &Config,

@@ -547,7 +547,7 @@ fn render_phase(
 }
 
 /// The modification times of published files confirmed while building, by site path.
-type Confirmed = std::collections::HashMap<String, u128>;
+type Confirmed = rustc_hash::FxHashMap<String, u128>;
 
 /// Apply: the difference between the staging folder and the output folder. Returns what
 /// was done, the modification times confirmed on the way (the file cache records them) and
@@ -639,7 +639,7 @@ fn summary(
         pages: rendered.pages,
         rendered_pages: rendered.rendered_pages,
         cached_pages: rendered.cached_pages,
-        files_parsed: site.sources.parsed(&site.archive),
+        files_parsed: site.sources.parsed(),
         bodies_read: renderer.bodies_read(),
         files: rendered.files.len(),
         written: applied.written,

@@ -218,7 +218,7 @@ pub struct Output {
     file_cache: Option<Arc<crate::cache::FileCache>>,
     /// Files whose modification time this build knows, by site path: found unchanged
     /// through `file_cache`, or written by it (so the file cache needs no second look).
-    confirmed: std::sync::Mutex<std::collections::HashMap<String, u128>>,
+    confirmed: std::sync::Mutex<rustc_hash::FxHashMap<String, u128>>,
 }
 
 /// Counts of what a build did to the output folder.
@@ -412,7 +412,7 @@ impl Output {
             was_empty,
             created: std::sync::Mutex::new(Vec::new()),
             file_cache: None,
-            confirmed: std::sync::Mutex::new(std::collections::HashMap::new()),
+            confirmed: std::sync::Mutex::new(rustc_hash::FxHashMap::default()),
         })
     }
 
@@ -426,7 +426,7 @@ impl Output {
 
     /// The files this build found unchanged through the file cache, with their
     /// modification times.
-    pub fn take_confirmed(&self) -> std::collections::HashMap<String, u128> {
+    pub fn take_confirmed(&self) -> rustc_hash::FxHashMap<String, u128> {
         std::mem::take(&mut *self.confirmed.lock().expect("confirmed"))
     }
 

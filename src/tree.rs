@@ -18,7 +18,7 @@
 //! ([`site_path`]), which paths stay inside ([`is_contained`]), and the names gazette keeps
 //! for itself ([`STAGING_DIR`], [`CACHE_DIR`]).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -61,7 +61,7 @@ pub fn is_cache(rel: &str) -> bool {
 pub struct Tree {
     root: PathBuf,
     /// Folders (relative to `root`) found to be real folders, with every folder above them.
-    real: RwLock<HashSet<PathBuf>>,
+    real: RwLock<FxHashSet<PathBuf>>,
 }
 
 /// The error for a path that has a link or a file where a folder should be.
@@ -92,7 +92,7 @@ impl Tree {
     pub fn new(root: impl Into<PathBuf>) -> Tree {
         Tree {
             root: root.into(),
-            real: RwLock::new(HashSet::new()),
+            real: RwLock::new(FxHashSet::default()),
         }
     }
 

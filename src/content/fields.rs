@@ -150,9 +150,9 @@ pub(super) fn front_matter_problems(
 /// The problems of the files that front matter names: each `pdf:` of `issues` and each
 /// `attachments[].file` of `documents` that is not a file of its issue folder, positioned at
 /// the value (the file is read again for that, only when there is a problem).
-pub(super) fn file_problems(
+pub(super) fn file_problems<'d>(
     issues: &BTreeMap<(u16, u16), Issue>,
-    documents: &[((u16, u16), Box<Document>)],
+    documents: impl Iterator<Item = (&'d (u16, u16), &'d Document)>,
     found: &[Found],
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();

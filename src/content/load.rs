@@ -98,20 +98,18 @@ fn load_found(
         })
         .collect();
     drop(hits);
-    let mut sources = Sources::new(started);
     let mut issues: BTreeMap<(u16, u16), Issue> = BTreeMap::new();
-    let mut documents: Vec<((u16, u16), Box<Document>)> = Vec::with_capacity(parsed.len());
+    let mut issue_files: BTreeMap<(u16, u16), (SourceFile, bool)> = BTreeMap::new();
+    type Read = ((u16, u16), Box<Document>, (SourceFile, bool));
+    let mut documents: Vec<Read> = Vec::with_capacity(parsed.len());
     for result in parsed {
         match result {
             Ok(Parsed { item, file, reused }) => match item {
                 Item::Issue(dir, issue) => {
-                    sources.insert(issue.source.clone(), file, reused);
                     issues.insert(dir, *issue);
+                    issue_files.insert(dir, (file, reused));
                 }
-                Item::Document(dir, doc) => {
-                    sources.insert(doc.source.clone(), file, reused);
-                    documents.push((dir, doc));
-                }
+                Item::Document(dir, doc) => documents.push((dir, doc, (file, reused))),
             },
             Err(mut d) => problems.append(&mut d),
         }
@@ -124,21 +122,26 @@ fn load_found(
             issue.assets.push(within.clone());
         }
     }
-    problems.extend(file_problems(&issues, &documents, &found));
+    let listed = documents.iter().map(|(dir, doc, _)| (dir, &**doc));
+    problems.extend(file_problems(&issues, listed, &found));
     if !problems.is_empty() {
         return Err(problems);
     }
     let issue_index: BTreeMap<(u16, u16), usize> =
         issues.keys().enumerate().map(|(i, k)| (*k, i)).collect();
-    for (dir, doc) in &mut documents {
+    for (dir, doc, _) in &mut documents {
         doc.issue = issue_index[dir];
     }
     // Boxed while sorting, so that only pointers move.
-    documents.sort_by(|(_, a), (_, b)| toc_key(a).cmp(&toc_key(b)));
-    let archive = Archive {
-        issues: issues.into_values().collect(),
-        documents: documents.into_iter().map(|(_, doc)| *doc).collect(),
-    };
+    documents.sort_by(|(_, a, _), (_, b, _)| toc_key(a).cmp(&toc_key(b)));
+    let issues: Vec<Issue> = issues.into_values().collect();
+    let issue_files: Vec<(SourceFile, bool)> = issue_files.into_values().collect();
+    let (documents, document_files): (Vec<Document>, Vec<(SourceFile, bool)>) = documents
+        .into_iter()
+        .map(|(_, doc, file)| (*doc, file))
+        .unzip();
+    let archive = Archive { issues, documents };
+    let sources = Sources::new(started, issue_files, document_files);
     Ok((archive, sources))
 }
 

@@ -2,16 +2,15 @@
 //! identity, the digests later steps key their reuse by, and whether the file was parsed or
 //! its record taken from the load cache.
 //!
-//! The issues and documents of an [`Archive`] are plain data; this table lies beside the
-//! archive, keyed by each file's path from the site root (an issue's or a document's
-//! `source`), so that nothing about caching is carried by the domain types.
+//! The issues and documents of an [`Archive`](super::Archive) are plain data; this table
+//! lies beside the archive, in its order (issue `i`, document `d`), so that nothing about
+//! caching is carried by the domain types.
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Archive, Stamp};
+use super::Stamp;
 
 /// One Markdown file as a load read it: its identity and the digests of what was read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,34 +27,37 @@ pub struct SourceFile {
     pub front: [u8; 32],
 }
 
-/// The files of one load: each issue and document file that was read without a problem, by
-/// its path from the site root, and when the load started.
+/// The files of one load: each issue and document file of its archive as read, in the
+/// archive's order (issue `i`, document `d`), and when the load started.
 #[derive(Clone, Debug)]
 pub struct Sources {
     /// When the load started.
     started: SystemTime,
-    /// Each file, and whether its record was taken from the load cache.
-    files: HashMap<String, (SourceFile, bool)>,
+    /// Each issue's file, and whether its record was taken from the load cache.
+    issues: Vec<(SourceFile, bool)>,
+    /// Each document's file, and whether its record was taken from the load cache.
+    documents: Vec<(SourceFile, bool)>,
 }
 
 impl Default for Sources {
     fn default() -> Self {
-        Sources::new(SystemTime::UNIX_EPOCH)
+        Sources::new(SystemTime::UNIX_EPOCH, Vec::new(), Vec::new())
     }
 }
 
 impl Sources {
-    /// No file yet, for a load that started at `started`.
-    pub fn new(started: SystemTime) -> Sources {
+    /// The files of a load that started at `started`: those of the archive's issues and
+    /// documents, in its order, each with whether its record came from the load cache.
+    pub fn new(
+        started: SystemTime,
+        issues: Vec<(SourceFile, bool)>,
+        documents: Vec<(SourceFile, bool)>,
+    ) -> Sources {
         Sources {
             started,
-            files: HashMap::new(),
+            issues,
+            documents,
         }
-    }
-
-    /// Records the file `source`; `reused` when its record came from the load cache.
-    pub fn insert(&mut self, source: String, file: SourceFile, reused: bool) {
-        self.files.insert(source, (file, reused));
     }
 
     /// When the load started.
@@ -63,31 +65,30 @@ impl Sources {
         self.started
     }
 
-    /// The file at `source` (a path from the site root), if the load read it.
-    pub fn get(&self, source: &str) -> Option<&SourceFile> {
-        self.files.get(source).map(|(file, _)| file)
+    /// The file of issue `i`.
+    pub fn issue(&self, i: usize) -> &SourceFile {
+        &self.issues[i].0
     }
 
-    /// The digest of the file at `source`; zero for a file the load did not read.
-    pub fn digest(&self, source: &str) -> [u8; 32] {
-        self.get(source).map_or([0; 32], |f| f.digest)
+    /// The file of document `d`.
+    pub fn document(&self, d: usize) -> &SourceFile {
+        &self.documents[d].0
     }
 
-    /// The front key of the document file at `source`; zero for a file the load did not read.
-    pub fn front(&self, source: &str) -> [u8; 32] {
-        self.get(source).map_or([0; 32], |f| f.front)
+    /// Whether the record of document `d` was taken from the load cache instead of being
+    /// parsed.
+    pub fn document_reused(&self, d: usize) -> bool {
+        self.documents[d].1
     }
 
-    /// Whether the record of the file at `source` was taken from the load cache instead of
-    /// being parsed.
-    pub fn reused(&self, source: &str) -> bool {
-        self.files.get(source).is_some_and(|(_, reused)| *reused)
+    /// Whether the record of issue `i` was taken from the load cache.
+    pub fn issue_reused(&self, i: usize) -> bool {
+        self.issues[i].1
     }
 
-    /// How many files of `archive` (issues and documents) were parsed in this load.
-    pub fn parsed(&self, archive: &Archive) -> usize {
-        let issues = archive.issues.iter().map(|i| &i.source);
-        let documents = archive.documents.iter().map(|d| &d.source);
-        issues.chain(documents).filter(|s| !self.reused(s)).count()
+    /// How many files (issues and documents) were parsed in this load.
+    pub fn parsed(&self) -> usize {
+        let all = self.issues.iter().chain(&self.documents);
+        all.filter(|(_, reused)| !reused).count()
     }
 }

@@ -44,7 +44,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn body_key(&self, d: usize) -> String {
         let doc = &self.archive.documents[d];
         crate::incremental::body_key(
-            &self.sources.digest(&doc.source),
+            &self.sources.document(d).digest,
             doc.body_line,
             self.config.raw_html,
             &root_for(self.config, &self.index.doc_paths[d]),

@@ -23,9 +23,9 @@
 //! and the keys of the build that wrote them, sealed with its SHA-256. Bodies with warnings get
 //! no memo, so their warnings are reported by every build.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::content::doc_number::DocNumber;
 use crate::content::markdown::{Citation, Cite, LinkResolver};
@@ -212,7 +212,7 @@ impl LinkResolver for Recorder<'_> {
 /// The memos of the last build, by document file.
 #[derive(Debug, Default)]
 pub struct Memos {
-    entries: HashMap<String, Memo>,
+    entries: FxHashMap<String, Memo>,
     /// The settings key and archive front key of the build that wrote them.
     made_for: String,
 }

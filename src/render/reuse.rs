@@ -76,7 +76,7 @@ impl<'a> Renderer<'a> {
         let reader = incremental::Reader::new(self.root, self.archive, page.kind(), page.reads());
         let own_unchanged = |input| match (input, page) {
             (Input::OwnBody, Page::Document(d)) => {
-                self.sources.reused(&self.archive.documents[d].source) && self.bodies[d].clean
+                self.sources.document_reused(d) && self.bodies[d].clean
             }
             (Input::IssueNote, Page::Issue(i)) => self.note_is_clean(i, &reader),
             (Input::IssueNote, _) => self
@@ -129,7 +129,7 @@ impl<'a> Renderer<'a> {
         links: &PageLinks<'_>,
     ) -> bool {
         incremental::memo_holds(
-            self.sources.reused(&self.archive.documents[d].source),
+            self.sources.document_reused(d),
             &memo.key,
             key,
             answers_known,

@@ -58,7 +58,7 @@
 //! encoded is said in [`record`]); last, the SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
@@ -108,11 +108,13 @@ fn records_of<'a>(archive: &'a Archive, sources: &'a Sources) -> Vec<RecordRef<'
     let issues = archive
         .issues
         .iter()
-        .filter_map(|i| Some(RecordRef::Issue(i, sources.get(&i.source)?)));
+        .enumerate()
+        .map(|(i, issue)| RecordRef::Issue(issue, sources.issue(i)));
     let documents = archive
         .documents
         .iter()
-        .filter_map(|d| Some(RecordRef::Document(d, sources.get(&d.source)?)));
+        .enumerate()
+        .map(|(d, doc)| RecordRef::Document(doc, sources.document(d)));
     let mut records: Vec<RecordRef<'a>> = issues.chain(documents).collect();
     records.sort_unstable_by(|a, b| a.source().cmp(b.source()));
     records
@@ -183,7 +185,7 @@ impl LoadCache {
         // The files come in the order of the last load, but for those added or removed: try
         // the record after the last one found before looking the path up.
         let mut next = 0;
-        let mut by_path: Option<HashMap<&str, usize>> = None;
+        let mut by_path: Option<FxHashMap<&str, usize>> = None;
         files
             .into_iter()
             .map(|(rel, stamp)| {
@@ -193,7 +195,10 @@ impl LoadCache {
                 } else {
                     *by_path
                         .get_or_insert_with(|| {
-                            let mut map = HashMap::with_capacity(self.records.len());
+                            let mut map = FxHashMap::with_capacity_and_hasher(
+                                self.records.len(),
+                                Default::default(),
+                            );
                             for (i, r) in self.records.iter().enumerate() {
                                 map.entry(r.source()).or_insert(i);
                             }
