@@ -22,6 +22,7 @@ pub mod import;
 pub mod incremental;
 pub mod index;
 pub mod lint;
+pub mod memory;
 pub mod output;
 pub mod progress;
 pub mod publish;
@@ -328,6 +329,9 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
 /// publishing outputs, into the staging folder), apply (the difference, to the output
 /// folder), save (the caches for the next build).
 pub fn build(options: &BuildOptions) -> Result<Summary> {
+    if !options.no_search {
+        memory::without_huge_pages();
+    }
     let progress = options.progress.as_deref();
     let started = std::time::Instant::now();
     if let Some(p) = progress {

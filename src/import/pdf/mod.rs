@@ -23,6 +23,7 @@ use oxidize_pdf::text::ExtractionOptions;
 use rayon::prelude::*;
 
 use super::layout::Page;
+use font::Document;
 pub use geometry::Fragment;
 
 /// Why a PDF could not be read.
@@ -159,7 +160,7 @@ fn options() -> ExtractionOptions {
     }
 }
 
-fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
+fn open(bytes: &[u8]) -> Result<Document<'_>, PdfError> {
     let reader = PdfReader::new(Cursor::new(bytes)).map_err(parse_error)?;
     if reader.is_encrypted() && !reader.is_unlocked() {
         return Err(PdfError::Encrypted);
@@ -169,7 +170,7 @@ fn open(bytes: &[u8]) -> Result<PdfDocument<Cursor<&[u8]>>, PdfError> {
 
 /// Page `index`, its text read by [`text`] when `fonts` is given and the page allows it.
 fn read_page(
-    document: &PdfDocument<Cursor<&[u8]>>,
+    document: &Document<'_>,
     index: u32,
     fonts: Option<&mut text::FontCache>,
 ) -> Result<Page, PdfError> {
@@ -206,10 +207,7 @@ fn read_page(
 }
 
 /// The page's text as the crate's text extraction gives it.
-fn crate_text(
-    document: &PdfDocument<Cursor<&[u8]>>,
-    index: u32,
-) -> Result<Vec<text::Shown>, PdfError> {
+fn crate_text(document: &Document<'_>, index: u32) -> Result<Vec<text::Shown>, PdfError> {
     let text = document
         .extract_text_from_page_with_options(index, options())
         .map_err(parse_error)?;
@@ -233,17 +231,14 @@ fn crate_text(
 }
 
 /// The page's content streams as operators, or `None` when they cannot be parsed.
-fn operations(
-    document: &PdfDocument<Cursor<&[u8]>>,
-    page: &ParsedPage,
-) -> Option<Vec<ContentOperation>> {
+fn operations(document: &Document<'_>, page: &ParsedPage) -> Option<Vec<ContentOperation>> {
     let stream = page.combined_content_stream_with_document(document).ok()?;
     ContentParser::parse(&stream).ok()
 }
 
 /// The page's resources, its own or inherited, resolved when given by reference.
 fn resources(
-    document: &PdfDocument<Cursor<&[u8]>>,
+    document: &Document<'_>,
     page: &ParsedPage,
 ) -> Option<oxidize_pdf::parser::objects::PdfDictionary> {
     match page.dict.get("Resources") {
