@@ -21,10 +21,9 @@
 //! changed by hand no longer matches its line and is written again.
 
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
 use crate::tree::Tree;
