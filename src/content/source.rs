@@ -39,12 +39,6 @@ pub struct Sources {
     documents: Vec<(SourceFile, bool)>,
 }
 
-impl Default for Sources {
-    fn default() -> Self {
-        Sources::new(SystemTime::UNIX_EPOCH, Vec::new(), Vec::new())
-    }
-}
-
 impl Sources {
     /// The files of a load that started at `started`: those of the archive's issues and
     /// documents, in its order, each with whether its record came from the load cache.

@@ -58,11 +58,11 @@
 //! encoded is said in [`record`]); last, the SHA-256 of everything before. Anything missing, damaged or different makes [`LoadCache::read`]
 //! return `None`, and the load reads every file.
 
-use rustc_hash::FxHashMap;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
