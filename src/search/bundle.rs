@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use sha1::Digest as _;
 
 use super::cbor::Writer;
@@ -122,12 +123,18 @@ fn write_pages(w: &mut Writer, pages: &[(usize, &Locations)], fields: &[Vec<u16>
         w.uint((page - last) as u64);
         last = page;
         w.ints(&locs.locs);
-        w.ints(&pack_meta(&locs.meta, &fields[page]));
+        if locs.meta.is_empty() {
+            w.array(0);
+        } else {
+            w.ints(&pack_meta(&locs.meta, &fields[page]));
+        }
     }
 }
 
 fn write_chunk(words: &[(&str, YearWord<'_>)], fields: &[Vec<u16>]) -> Vec<u8> {
-    let mut w = Writer::default();
+    let mut w = Writer {
+        bytes: Vec::with_capacity(CHUNK_SIZE * 2),
+    };
     w.array(1);
     w.array(words.len());
     for (word, year) in words {
@@ -262,12 +269,21 @@ fn word_chunks(
     fields: &[Vec<u16>],
     language: &str,
 ) -> (Files, Vec<(String, String, String)>) {
-    let mut words: BTreeMap<&str, YearWord<'_>> = BTreeMap::new();
+    // Each word's place in `words`, found by hash; the words are sorted once, at the end.
+    let mut at: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut words: Vec<(&str, YearWord<'_>)> = Vec::new();
     for (page, record) in pages.iter().enumerate() {
         for word in &record.words {
-            words.entry(&word.word).or_default().add(page, word);
+            let i = *at.entry(&word.word).or_insert_with(|| {
+                words.push((&word.word, YearWord::default()));
+                words.len() - 1
+            });
+            words[i].1.add(page, word);
         }
     }
+    drop(at);
+    // Words are unique: an unstable sort has one outcome.
+    words.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut chunks: Vec<Vec<(&str, YearWord<'_>)>> = Vec::new();
     let mut chunk = Vec::new();
     let mut size = 0;

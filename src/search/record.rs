@@ -3,6 +3,7 @@
 //! locations. A record is a pure function of the page's URL and HTML, so it can be kept and
 //! reused while the HTML does not change ([`super::memo`]).
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -97,27 +98,31 @@ pub fn record_of(url: &str, html: &str, language: &str) -> Result<Option<Record>
         anchors: &split.anchors,
     })
     .map_err(|e| format!("cannot encode the page's fragment: {e}"))?;
-    let mut meta_hits = split_meta(&page.meta);
+    let meta_hits = split_meta(&page.meta);
     let mut words = Vec::with_capacity(split.hits.len() + meta_hits.len());
     let mut hits: Vec<(String, Vec<Hit>)> = split.hits.into_iter().collect();
     hits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut body = hits.into_iter().peekable();
+    let mut meta = meta_hits.into_iter().peekable();
     // Merge the body's and the meta fields' words, both sorted.
     loop {
-        let next_body = body.peek().map(|(w, _)| w.clone());
-        let next_meta = meta_hits.keys().next().cloned();
-        let word = match (next_body, next_meta) {
+        let order = match (body.peek(), meta.peek()) {
             (None, None) => break,
-            (Some(b), Some(m)) => b.min(m),
-            (Some(b), None) => b,
-            (None, Some(m)) => m,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((b, _)), Some((m, _))) => b.cmp(m),
         };
-        let hits = if body.peek().is_some_and(|(w, _)| *w == word) {
-            body.next().map(|(_, h)| h).unwrap_or_default()
-        } else {
-            Vec::new()
+        let next = match order {
+            Ordering::Less => body.next().map(|(w, h)| (w, h, Vec::new())),
+            Ordering::Greater => meta.next().map(|(w, m)| (w, Vec::new(), m)),
+            Ordering::Equal => body
+                .next()
+                .zip(meta.next())
+                .map(|((w, h), (_, m))| (w, h, m)),
         };
-        let meta = meta_hits.remove(&word).unwrap_or_default();
+        let Some((word, hits, meta)) = next else {
+            break;
+        };
         words.push(word_record(word, hits, meta));
     }
     Ok(Some(Record {

@@ -6,8 +6,10 @@
 //! grapheme clusters, and the pair spanning it and the word before, each at a share of its
 //! weight. Compound words (hyphens, dots, camelCase) also yield their parts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -24,9 +26,9 @@ const UNIT: f32 = 24.0;
 const MAX_TAIL: usize = 64;
 const MAX_KATAKANA: usize = 16;
 
-/// One indexable form of a word.
-struct Form {
-    word: String,
+/// One indexable form of a word, borrowed from the page's text where it is a part of it.
+struct Form<'a> {
+    word: Cow<'a, str>,
     /// The form before diacritics were removed, when it differs.
     original: Option<String>,
     part: bool,
@@ -38,7 +40,7 @@ pub struct Split {
     pub word_count: usize,
     pub anchors: Vec<Anchor>,
     /// Each word with its positions and weights (and original form); no order.
-    pub hits: HashMap<String, Vec<Hit>>,
+    pub hits: FxHashMap<String, Vec<Hit>>,
 }
 
 /// Whether pages in `language` are segmented into words.
@@ -55,11 +57,12 @@ pub fn split_body(page: &Extracted, segmented: bool) -> Split {
             content: String::with_capacity(page.digest.len()),
             word_count: 0,
             anchors: Vec::new(),
-            hits: HashMap::new(),
+            hits: FxHashMap::default(),
         },
         position: 0,
         last: 0,
         weights: vec![UNIT as u8],
+        pair: String::new(),
     };
     let segmenter = icu_segmenter::WordSegmenter::new_dictionary(Default::default());
     for run in page.digest.split_whitespace() {
@@ -67,11 +70,18 @@ pub fn split_body(page: &Extracted, segmented: bool) -> Split {
             s.word(run, true, None, false);
             continue;
         }
-        let graphemes: Vec<usize> = run.grapheme_indices(true).map(|(i, _)| i).collect();
+        // A word ends only where a grapheme cluster does: every character's end, in a run of
+        // characters that are clusters of their own.
+        let simple = one_char_clusters(run);
+        let graphemes: Vec<usize> = if simple {
+            Vec::new()
+        } else {
+            run.grapheme_indices(true).map(|(i, _)| i).collect()
+        };
         let mut breaks: Vec<usize> = segmenter
             .segment_str(run)
             .skip(1)
-            .filter(|end| *end == run.len() || graphemes.binary_search(end).is_ok())
+            .filter(|end| simple || *end == run.len() || graphemes.binary_search(end).is_ok())
             .collect();
         breaks.dedup();
         let mut start = 0;
@@ -79,7 +89,7 @@ pub fn split_body(page: &Extracted, segmented: bool) -> Split {
         for (i, &end) in breaks.iter().enumerate() {
             let word = &run[start..end];
             s.word(word, i + 1 == breaks.len(), previous, true);
-            previous = word.graphemes(true).next_back();
+            previous = last_cluster(word);
             start = end;
         }
     }
@@ -101,6 +111,8 @@ struct Splitter<'a> {
     position: usize,
     last: usize,
     weights: Vec<u8>,
+    /// The pair spanning a word and the one before, written here rather than allocated.
+    pair: String,
 }
 
 impl Splitter<'_> {
@@ -162,7 +174,11 @@ impl Splitter<'_> {
         if self.mark(raw) {
             return;
         }
-        let word = raw.replace('\u{200B}', "");
+        let word = if raw.contains('\u{200B}') {
+            Cow::Owned(raw.replace('\u{200B}', ""))
+        } else {
+            Cow::Borrowed(raw)
+        };
         if word.is_empty() {
             return;
         }
@@ -179,14 +195,16 @@ impl Splitter<'_> {
         let mut cross = None;
         if segmented {
             for pair in pairs(&word) {
-                let form = plain_form(&pair, true);
+                let form = plain_form(Cow::Borrowed(pair), true);
                 if !forms.iter().any(|f| f.word == form.word) {
                     forms.push(form);
                 }
             }
-            cross = cross_pair(&word, previous)
-                .map(|pair| plain_form(&pair, true))
-                .filter(|pair| !forms.iter().any(|f| f.word == pair.word));
+            self.pair.clear();
+            if cross_pair(&word, previous, &mut self.pair) {
+                cross = Some(plain_form(Cow::Borrowed(&self.pair), true))
+                    .filter(|pair| !forms.iter().any(|f| f.word == pair.word));
+            }
         }
         let parts = forms.iter().filter(|f| f.part).count() + usize::from(cross.is_some());
         let share = if parts > 0 && weight > 0 {
@@ -195,22 +213,32 @@ impl Splitter<'_> {
             0
         };
         let position = self.position as u32;
+        let hits = &mut self.out.hits;
         for form in forms {
             let hit = Hit {
                 position,
                 weight: if form.part { share } else { weight },
                 original: form.original,
             };
-            self.out.hits.entry(form.word).or_default().push(hit);
+            match hits.get_mut(form.word.as_ref()) {
+                Some(list) => list.push(hit),
+                None => {
+                    hits.insert(form.word.into_owned(), vec![hit]);
+                }
+            }
         }
         if let (Some(pair), Some(before)) = (cross, position.checked_sub(1)) {
-            let hits = self.out.hits.entry(pair.word).or_default();
-            if !hits.iter().any(|h| h.position == before) {
-                hits.push(Hit {
-                    position: before,
-                    weight: share,
-                    original: pair.original,
-                });
+            let hit = Hit {
+                position: before,
+                weight: share,
+                original: pair.original,
+            };
+            match hits.get_mut(pair.word.as_ref()) {
+                Some(list) if list.iter().any(|h| h.position == before) => {}
+                Some(list) => list.push(hit),
+                None => {
+                    hits.insert(pair.word.into_owned(), vec![hit]);
+                }
             }
         }
         self.last = self.position;
@@ -225,22 +253,39 @@ pub fn split_meta(meta: &BTreeMap<String, String>) -> BTreeMap<String, Vec<MetaH
     for (field, value) in meta.values().enumerate() {
         for (position, word) in value.split_whitespace().enumerate() {
             for form in forms_of(word) {
-                hits.entry(form.word).or_default().push(MetaHit {
-                    field: field as u16,
-                    position: position as u32,
-                    original: form.original,
-                });
+                hits.entry(form.word.into_owned())
+                    .or_default()
+                    .push(MetaHit {
+                        field: field as u16,
+                        position: position as u32,
+                        original: form.original,
+                    });
             }
         }
     }
     hits
 }
 
-/// Keeps letters, digits and [`WORD_SYMBOLS`], lower-cased.
-fn letters(raw: &str) -> String {
+/// Whether `c` is a letter or digit; the unified ideographs all are.
+fn alphanumeric(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+}
+
+/// Whether `c` is an upper-case letter; no ideograph is.
+fn uppercase(c: char) -> bool {
+    !('\u{4E00}'..='\u{9FFF}').contains(&c) && c.is_uppercase()
+}
+
+/// Keeps letters, digits and [`WORD_SYMBOLS`], lower-cased; `raw` itself when that is all
+/// it holds.
+fn letters(raw: &str) -> Cow<'_, str> {
+    let kept = |c: char| alphanumeric(c) || WORD_SYMBOLS.contains(&c);
+    if raw.chars().all(|c| kept(c) && !uppercase(c)) {
+        return Cow::Borrowed(raw);
+    }
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
-        if c.is_alphanumeric() || WORD_SYMBOLS.contains(&c) {
+        if kept(c) {
             let c = c.to_ascii_lowercase();
             if c.is_uppercase() {
                 out.extend(c.to_lowercase());
@@ -249,53 +294,63 @@ fn letters(raw: &str) -> String {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A normalised word as indexed (no stemming: not offered for these languages).
-fn plain_form(word: &str, part: bool) -> Form {
-    let stripped = without_diacritics(word);
-    Form {
-        word: stripped.clone().unwrap_or_else(|| word.to_string()),
-        original: stripped.map(|_| word.to_string()),
-        part,
+fn plain_form(word: Cow<'_, str>, part: bool) -> Form<'_> {
+    match without_diacritics(&word) {
+        Some(stripped) => Form {
+            word: Cow::Owned(stripped),
+            original: Some(word.into_owned()),
+            part,
+        },
+        None => Form {
+            word,
+            original: None,
+            part,
+        },
     }
 }
 
 /// The forms one raw word is indexed under: itself normalised, katakana suffixes, the parts
 /// of a compound, emoji.
-fn forms_of(raw: &str) -> Vec<Form> {
+fn forms_of(raw: &str) -> Vec<Form<'_>> {
     let mut forms = Vec::new();
     let word = letters(raw);
+    let compound = raw.chars().any(|c| !alphanumeric(c)) || raw.chars().skip(1).any(uppercase);
+    // The parts of a compound, when they are more than the word itself.
+    let parts = (compound && !word.is_empty())
+        .then(|| {
+            let spaced: String = raw
+                .chars()
+                .map(|c| if c.is_ascii_punctuation() { ' ' } else { c })
+                .collect();
+            convert_case::Casing::to_case(&spaced, convert_case::Case::Lower)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|parts| parts.contains(char::is_whitespace) || !word.starts_with(parts.as_str()));
     if !word.is_empty() {
-        forms.push(plain_form(&word, false));
+        forms.push(plain_form(word, false));
     }
     for suffix in katakana_suffixes(raw) {
-        forms.push(plain_form(suffix, true));
+        forms.push(plain_form(Cow::Borrowed(suffix), true));
     }
-    let compound =
-        raw.chars().any(|c| !c.is_alphanumeric()) || raw.chars().skip(1).any(char::is_uppercase);
     if !compound {
         return forms;
     }
-    let spaced: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_punctuation() { ' ' } else { c })
-        .collect();
-    let parts = convert_case::Casing::to_case(&spaced, convert_case::Case::Lower)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !word.is_empty() && (parts.contains(char::is_whitespace) || !word.starts_with(&parts)) {
-        for part in parts.split_whitespace().filter(|p| p.len() > 1) {
-            forms.push(plain_form(part, true));
+    for part in parts.iter().flat_map(|p| p.split_whitespace()) {
+        if part.len() > 1 {
+            forms.push(plain_form(Cow::Owned(part.to_string()), true));
         }
     }
     if emoji_pattern().is_match(raw) {
         for g in raw.graphemes(true) {
             if emojis::get(g).is_some() {
                 forms.push(Form {
-                    word: g.to_string(),
+                    word: Cow::Borrowed(g),
                     original: None,
                     part: false,
                 });
@@ -312,8 +367,8 @@ fn emoji_pattern() -> &'static regex::Regex {
 
 /// The compound tails after each dot (`sysconfig.is_python_build` → `is_python_build`), when
 /// not indexed already.
-fn dotted_tails(raw: &str, forms: &[Form]) -> Vec<Form> {
-    let mut tails: Vec<Form> = Vec::new();
+fn dotted_tails<'a>(raw: &'a str, forms: &[Form<'_>]) -> Vec<Form<'a>> {
+    let mut tails: Vec<Form<'a>> = Vec::new();
     if !raw.contains('.') {
         return tails;
     }
@@ -332,7 +387,7 @@ fn dotted_tails(raw: &str, forms: &[Form]) -> Vec<Form> {
         if normal.chars().count() < 2 {
             continue;
         }
-        let form = plain_form(&normal, true);
+        let form = plain_form(normal, true);
         if !forms.iter().any(|f| f.word == form.word) && !tails.iter().any(|t| t.word == form.word)
         {
             tails.push(form);
@@ -362,26 +417,65 @@ fn paired_script(cluster: &str) -> bool {
     )
 }
 
-/// The pair of the cluster before a word and the word's first cluster.
-fn cross_pair(word: &str, previous: Option<&str>) -> Option<String> {
-    let previous = previous.filter(|c| paired_script(c))?;
-    let first = word.graphemes(true).next().filter(|c| paired_script(c))?;
-    Some(format!("{previous}{first}"))
+/// Whether every character of `s` is a grapheme cluster of its own: all are of the
+/// grapheme break class Other (ASCII graphic characters and the space, CJK ideographs, CJK,
+/// general and full-width punctuation), between two of which a cluster always ends.
+fn one_char_clusters(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(
+            u32::from(c),
+            0x20..=0x7E
+                | 0x2010..=0x2027
+                | 0x2030..=0x205E
+                | 0x3000..=0x3029
+                | 0x3030..=0x303F
+                | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF
+                | 0xFF01..=0xFF60
+        )
+    })
+}
+
+/// The grapheme clusters of `s`, with their byte offsets.
+fn clusters(s: &str) -> Box<dyn DoubleEndedIterator<Item = (usize, &str)> + '_> {
+    if one_char_clusters(s) {
+        Box::new(s.char_indices().map(|(i, c)| (i, &s[i..i + c.len_utf8()])))
+    } else {
+        Box::new(s.grapheme_indices(true))
+    }
+}
+
+fn last_cluster(s: &str) -> Option<&str> {
+    clusters(s).next_back().map(|(_, c)| c)
+}
+
+/// Writes into `out` the pair of the cluster before a word and the word's first cluster,
+/// when both are of a paired script.
+fn cross_pair(word: &str, previous: Option<&str>, out: &mut String) -> bool {
+    let Some(previous) = previous.filter(|c| paired_script(c)) else {
+        return false;
+    };
+    let Some((_, first)) = clusters(word).next().filter(|(_, c)| paired_script(c)) else {
+        return false;
+    };
+    out.push_str(previous);
+    out.push_str(first);
+    true
 }
 
 /// The pairs of adjacent clusters inside a word.
-fn pairs(word: &str) -> Vec<String> {
+fn pairs(word: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut previous: Option<&str> = None;
-    for cluster in word.graphemes(true) {
+    let mut previous: Option<usize> = None;
+    for (at, cluster) in clusters(word) {
         if !paired_script(cluster) {
             previous = None;
             continue;
         }
-        if let Some(p) = previous {
-            out.push(format!("{p}{cluster}"));
+        if let Some(start) = previous {
+            out.push(&word[start..at + cluster.len()]);
         }
-        previous = Some(cluster);
+        previous = Some(at);
     }
     out
 }
@@ -457,7 +551,49 @@ mod tests {
 
     #[test]
     fn compound_and_diacritics() {
-        let forms: Vec<String> = forms_of("Café-Bar").into_iter().map(|f| f.word).collect();
+        let forms: Vec<String> = forms_of("Café-Bar")
+            .into_iter()
+            .map(|f| f.word.into_owned())
+            .collect();
         assert_eq!(forms, ["cafebar", "cafe", "bar"]);
+    }
+
+    #[test]
+    fn one_character_clusters_are_grapheme_clusters() {
+        // Every character of the ranges taken as clusters of their own, beside each other
+        // and beside a neighbour of each range: the clusters are those of the full rules.
+        let ranges = [
+            0x20..=0x7E,
+            0x2010..=0x2027,
+            0x2030..=0x205E,
+            0x3000..=0x3029,
+            0x3030..=0x303F,
+            0x3400..=0x4DBF,
+            0x4E00..=0x9FFF,
+            0xFF01..=0xFF60,
+        ];
+        let chars: Vec<char> = ranges
+            .into_iter()
+            .flatten()
+            .filter_map(char::from_u32)
+            .collect();
+        let text: String = chars.iter().collect();
+        assert!(one_char_clusters(&text));
+        let full: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+        let fast: Vec<(usize, &str)> = clusters(&text).collect();
+        assert_eq!(fast, full);
+        for c in [
+            '\u{302A}', '\u{200D}', '\u{0301}', '\u{FE0F}', '\u{3099}', '\r',
+        ] {
+            assert!(!one_char_clusters(&format!("中{c}")));
+        }
+    }
+
+    #[test]
+    fn pairs_are_adjacent_clusters() {
+        assert_eq!(pairs("国务院a办"), ["国务", "务院"]);
+        let mut out = String::new();
+        assert!(cross_pair("院长", Some("务"), &mut out));
+        assert_eq!(out, "务院");
     }
 }
