@@ -18,7 +18,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -32,9 +31,9 @@ use super::words::WORD_SYMBOLS;
 pub const VERSION: &str = "1.6.0";
 /// A word-index chunk closes once it holds this many locations.
 const CHUNK_SIZE: usize = 20_000;
-/// The gzip level of every index file: level 6 makes files about 1% larger than the
-/// highest level, in well under half the time.
-pub const GZIP_LEVEL: u32 = 6;
+/// The gzip level of every index file (libdeflate's scale): level 6 makes files smaller
+/// than zlib's level 6 and within 1% of zlib's highest, in under a third of its time.
+pub const GZIP_LEVEL: i32 = 6;
 
 /// The hex SHA-1 of `bytes`, each byte without a leading zero.
 pub fn sha1_hex(bytes: &[u8]) -> String {
@@ -383,13 +382,25 @@ fn entry(index: Option<(&str, usize)>, language: &str, wasm: bool) -> (String, V
     ("pagefind-entry.json".to_string(), json)
 }
 
-/// `pagefind_dcd` and the file, gzipped.
+/// `pagefind_dcd` and the file, gzipped (libdeflate: the same input and level give the same
+/// bytes).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3 + 64),
-        flate2::Compression::new(GZIP_LEVEL),
-    );
-    let _ = gz.write_all(b"pagefind_dcd");
-    let _ = gz.write_all(bytes);
-    gz.finish().unwrap_or_default()
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> =
+            std::cell::RefCell::new(libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(GZIP_LEVEL).unwrap_or_default(),
+            ));
+    }
+    let mut input = Vec::with_capacity(PREFIX.len() + bytes.len());
+    input.extend_from_slice(PREFIX);
+    input.extend_from_slice(bytes);
+    COMPRESSOR.with_borrow_mut(|c| {
+        let mut out = vec![0; c.gzip_compress_bound(input.len())];
+        let written = c.gzip_compress(&input, &mut out).unwrap_or(0);
+        out.truncate(written);
+        out
+    })
 }
+
+/// What every index file starts with, before it is compressed.
+const PREFIX: &[u8] = b"pagefind_dcd";
