@@ -32,7 +32,8 @@ pub const VERSION: &str = "1.6.0";
 /// A word-index chunk closes once it holds this many locations.
 const CHUNK_SIZE: usize = 20_000;
 /// The gzip level of every index file (libdeflate's scale): level 6 makes files smaller
-/// than zlib's level 6 and at most 2.5% larger than zlib's highest, in under a third of its time.
+/// than zlib's level 6 and at most 2.5% larger than zlib's highest, in under a third
+/// of its time.
 pub const GZIP_LEVEL: i32 = 6;
 
 /// The hex SHA-1 of `bytes`, each byte without a leading zero.
